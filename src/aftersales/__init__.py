@@ -1,0 +1,1 @@
+"""aftersales — after-sales service platform (售后服务管理平台)."""

@@ -1,0 +1,91 @@
+"""Base API viewset: reads through the app's selector (scoped by user), writes through its services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from .. import services
+
+
+def split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    plain = {k: v for k, v in data.items() if k not in m2m_names}
+    m2m = {k: v for k, v in data.items() if k in m2m_names}
+    return plain, m2m
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """``selector(user=…)`` gives the rows the user may see; outside them an object is a 404.
+
+    Subclasses set ``selector`` and optionally ``create_service`` / ``update_service`` with the
+    signature ``(*, actor, data, m2m)`` / ``(instance, *, actor, data, m2m, expected_version)``.
+    Deletion is not offered: records are deactivated, so history stays whole.
+    """
+
+    selector: Callable = None
+    create_service: Callable | None = None
+    update_service: Callable | None = None
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)
+
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        plain, m2m = split_m2m(model, serializer.validated_data)
+        plain.pop("version", None)
+        create = type(self).create_service
+        if create is None:
+            serializer.instance = services.create_object(model, actor=self.request.user, data=plain, m2m=m2m)
+        else:
+            serializer.instance = create(actor=self.request.user, data=plain, m2m=m2m)
+
+    def perform_update(self, serializer):
+        model = serializer.Meta.model
+        plain, m2m = split_m2m(model, serializer.validated_data)
+        expected = plain.pop("version", None)
+        update = type(self).update_service
+        if update is None:
+            serializer.instance = services.update_object(serializer.instance, actor=self.request.user, data=plain,
+                                                         m2m=m2m, expected_version=expected)
+        else:
+            serializer.instance = update(serializer.instance, actor=self.request.user, data=plain, m2m=m2m,
+                                         expected_version=expected)
+
+
+class DeactivatableMixin:
+    """``POST …/{id}/deactivate/`` and ``…/activate/`` instead of DELETE."""
+
+    def _set_active(self, request, active: bool):
+        obj = self.get_object()
+        perm = f"{obj._meta.app_label}.change_{obj._meta.model_name}"
+        if not request.user.has_perm(perm):
+            raise PermissionDenied()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        obj = services.set_active(obj, actor=request.user, active=active, reason=body.validated_data.get("reason", ""))
+        return Response(self.get_serializer(obj).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OpenApiResponse(description="the updated object")})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        return self._set_active(request, False)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OpenApiResponse(description="the updated object")})
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return self._set_active(request, True)
+
+
+__all__ = ["ScopedModelViewSet", "DeactivatableMixin", "inline_serializer"]

@@ -1,0 +1,89 @@
+"""Writing and reading the audit trail. Services call ``record``; pages call ``timeline_for``."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .context import current_request_id
+from .models import AuditEvent, PersonalDataAccess
+
+
+def _plain(value):
+    """JSON-safe, human-readable value for the changes column."""
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "repr": str(value)[:120]}
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, models.TextChoices):
+        return value.value
+    return value
+
+
+def snapshot(instance, fields: Iterable[str] | None = None) -> dict:
+    """Current values of the concrete fields (FKs as {id, repr}) for diffing."""
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in getattr(instance, "audit_exclude", ()) or f.primary_key:
+            continue
+        if f.is_relation:
+            rid = getattr(instance, f.attname)
+            data[f.name] = None if rid is None else {"id": rid, "repr": str(getattr(instance, f.name))[:120]}
+        else:
+            data[f.name] = _plain(getattr(instance, f.attname))
+    return data
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(*, actor, action: str, obj=None, changes: dict | None = None, note: str = "", **subjects) -> AuditEvent:
+    """Write one audit event in the caller's transaction.
+
+    ``subjects`` (organisation_id, customer_id, vehicle_id) default to what the object says it concerns.
+    """
+    values = {}
+    if obj is not None and hasattr(obj, "audit_subjects"):
+        values.update({k: v for k, v in obj.audit_subjects().items() if v is not None})
+    values.update({k: v for k, v in subjects.items() if v is not None})
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
+        note=note,
+        request_id=current_request_id(),
+        **values,
+    )
+
+
+def log_personal_data_access(
+    *, actor, action: str, reason: str, obj=None, customer_id=None, fields=(), row_count: int = 0, ip_address=None
+) -> PersonalDataAccess:
+    return PersonalDataAccess.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        customer_id=customer_id,
+        fields=list(fields),
+        row_count=row_count,
+        reason=reason,
+        request_id=current_request_id(),
+        ip_address=ip_address,
+    )

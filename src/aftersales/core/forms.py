@@ -1,0 +1,45 @@
+"""Base form: Bootstrap classes, the optimistic-lock version, and a clean split into service data."""
+
+from django import forms
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that never saves itself: views hand ``service_data()`` to the app's services."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and hasattr(self.instance, "version"):
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields.pop("version")
+        style_form(self)
+
+    def _post_clean(self):
+        # Model validation happens in the service (full_clean there), so errors come back once.
+        pass
+
+    def service_data(self) -> tuple[dict, dict]:
+        data, m2m = {}, {}
+        for name in self.Meta.fields:
+            if name not in self.cleaned_data:
+                continue
+            field = self.instance._meta.get_field(name)
+            (m2m if field.many_to_many else data)[name] = self.cleaned_data[name]
+        return data, m2m
+
+
+def style_form(form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput,)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"

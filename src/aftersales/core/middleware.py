@@ -1,0 +1,48 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from .context import new_request_id, request_id_var
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (or the proxy's X-Request-ID) so audit rows can be traced to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rid = (request.headers.get("X-Request-ID") or "")[:32] or new_request_id()
+        request.request_id = rid
+        token = request_id_var.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Log out a page session after SESSION_IDLE_SECONDS without activity.
+
+    Why not only SESSION_COOKIE_AGE: writing the session on every request is expensive; we only
+    touch it once a minute and compare the last-seen time ourselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session") and not request.path.startswith("/api/"):
+            now = int(time.time())
+            last = request.session.get("last_seen", now)
+            if now - last > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                return redirect(f"{settings.LOGIN_URL}?next={request.path}&idle=1")
+            if now - last >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now
+        return self.get_response(request)

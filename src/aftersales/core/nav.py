@@ -1,0 +1,27 @@
+"""Core's contributions to the shell: the system menu and administrators' work items."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .registry import NavItem, WorkItem, register_nav, register_work_items
+
+register_nav("system", _("System"), 900, [
+    NavItem(_("Background jobs"), "core:job_list", permission="core.view_jobs", order=10),
+    NavItem(_("Personal data access log"), "core:access_log", permission="core.view_personaldataaccess", order=20),
+    NavItem(_("API documentation"), "api-docs", order=80),
+])
+
+
+@register_work_items
+def failed_jobs(user):
+    if not user.has_perm("core.view_jobs"):
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    since = timezone.now() - timedelta(days=7)
+    count = DBTaskResult.objects.failed().filter(finished_at__gte=since).count()
+    return [WorkItem("core.failed_jobs", _("Failed background jobs (last 7 days)"), count,
+                     reverse("core:job_list") + "?status=FAILED", severity="danger")]

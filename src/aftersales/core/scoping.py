@@ -1,0 +1,144 @@
+"""The one scoping mechanism (DESIGN.md rule 2, "Scoping model").
+
+A scoped model declares, once, how a row reaches its organisation(s)::
+
+    class Customer(BaseModel):
+        scope_rule = ScopeRule(paths=("owning_dealer",), grant_via=("self",))
+
+``ScopedQuerySet.restrict(user)`` is the only place that filters by organisation.  Who sees which
+organisations is answered by a resolver the ``org`` app registers (core sits below org and must not
+import it).  Access grants (rows of ``core.AccessGrant``) widen a dealer's view by one object — the
+record-level sharing a dealer needs when it receives a car it did not sell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see: everything, or the rows of these organisations."""
+
+    everything: bool = False
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    # A short label for pages ("总部", "华东大区", "北京朝阳4S店").
+    label: str = ""
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        return cls(everything=False, organisation_ids=frozenset())
+
+    def covers(self, organisation_id: int | None) -> bool:
+        return self.everything or (organisation_id is not None and organisation_id in self.organisation_ids)
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How a model reaches its organisation.
+
+    ``paths``: ORM paths to an organisation (OR-ed), e.g. ``("owning_dealer", "vehicles__servicing_dealer")``;
+    ``"id"`` for the organisation model itself.  ``grant_via``: ORM paths to objects whose access
+    grants also open this row; ``"self"`` means grants on the row itself.
+    """
+
+    paths: tuple[str, ...]
+    grant_via: tuple[str, ...] = ()
+
+
+ScopeResolver = Callable[[object], Scope]
+_resolver: ScopeResolver | None = None
+
+
+def register_scope_resolver(resolver: ScopeResolver) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Scope.nothing()
+    cached = getattr(user, "_aftersales_scope", None)
+    if cached is not None:
+        return cached
+    if _resolver is None:
+        scope = Scope(everything=True, label="superuser") if user.is_superuser else Scope.nothing()
+    else:
+        scope = _resolver(user)
+    user._aftersales_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    if hasattr(user, "_aftersales_scope"):
+        del user._aftersales_scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user) -> ScopedQuerySet:
+        """Rows the user may see; an object outside the scope is then a 404, never a leak."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        return self.filter(scope_q(self.model, scope)).distinct() if _needs_distinct(self.model) else self.filter(
+            scope_q(self.model, scope)
+        )
+
+
+def _needs_distinct(model) -> bool:
+    rule: ScopeRule = model.scope_rule
+    return any("__" in p and _is_multi(model, p) for p in rule.paths)
+
+
+def _is_multi(model, path: str) -> bool:
+    current = model
+    for part in path.split("__"):
+        try:
+            f = current._meta.get_field(part)
+        except Exception:
+            return False
+        if f.many_to_many or f.one_to_many:
+            return True
+        current = getattr(f, "related_model", None)
+        if current is None:
+            return False
+    return False
+
+
+def scope_q(model, scope: Scope) -> Q:
+    """The filter for ``model`` rows within ``scope`` (organisation paths OR granted objects)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AccessGrant
+
+    rule: ScopeRule = model.scope_rule
+    org_ids = list(scope.organisation_ids)
+    q = Q(pk__in=[])
+    for path in rule.paths:
+        q |= Q(**{f"{path}__in": org_ids})
+    for via in rule.grant_via:
+        target = model if via == "self" else _related_model(model, via)
+        granted = AccessGrant.objects.active().filter(
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+            organisation_id__in=org_ids,
+        ).values("object_id")
+        q |= Q(pk__in=granted) if via == "self" else Q(**{f"{via}__in": granted})
+    return q
+
+
+def _related_model(model, path: str):
+    current = model
+    for part in path.split("__"):
+        current = current._meta.get_field(part).related_model
+    return current
+
+
+def scoped_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if getattr(m, "scope_rule", None) is not None]

@@ -1,0 +1,64 @@
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from ..registry import work_items_for
+from ..selectors import job_results, personal_data_access_list
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """"我的工作": each app contributes the signed-in user's due work items."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx.update(title=_("My work"), work_items=work_items_for(user), staff=getattr(user, "staff_profile", None))
+        return ctx
+
+
+class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Background job runs (status, duration, error) for administrators."""
+
+    template_name = "core/jobs.html"
+    permission_required = "core.view_jobs"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = job_results(user=self.request.user)
+        status = self.request.GET.get("status")
+        if status:
+            qs = qs.filter(status=status)
+        page = Paginator(qs, 50).get_page(self.request.GET.get("page"))
+        ctx.update(title=_("Background jobs"), page=page, status=status or "",
+                   statuses=["READY", "RUNNING", "SUCCESSFUL", "FAILED"])
+        return ctx
+
+
+class PersonalDataAccessListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    template_name = "core/access_log.html"
+    permission_required = "core.view_personaldataaccess"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        page = Paginator(personal_data_access_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        ctx.update(title=_("Personal data access log"), page=page)
+        return ctx
+
+
+def healthz(request):
+    """Database reachable and queue depth; 503 when the database is not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        from django_tasks_db.models import DBTaskResult
+
+        depth = DBTaskResult.objects.ready().count()
+        failed = DBTaskResult.objects.failed().count()
+    except Exception as exc:  # any database failure is "unhealthy", never a 500 page
+        return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "queue_depth": depth, "failed_jobs": failed})
