@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "aftersales.core",
     "aftersales.org",
     "aftersales.notifications",
+    "aftersales.parts",
+    "aftersales.customers",
 ]
 
 MIDDLEWARE = [
@@ -204,13 +206,19 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# --- e-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# --- e-mail (Django 6.1 MAILERS) --------------------------------------------------------------
+_email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_email_options = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": env("EMAIL_HOST", "localhost"),
+        "port": int(env("EMAIL_PORT", "25")),
+        "username": env("EMAIL_HOST_USER") or None,
+        "password": env("EMAIL_HOST_PASSWORD") or None,
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "timeout": 20,
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "售后服务平台 <aftersales@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

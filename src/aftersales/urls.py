@@ -15,6 +15,8 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("org/", include("aftersales.org.api.urls")),
     path("notifications/", include("aftersales.notifications.api.urls")),
+    path("parts/", include("aftersales.parts.api.urls")),
+    path("customers/", include("aftersales.customers.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("org/", include("aftersales.org.urls")),
     path("notifications/", include("aftersales.notifications.urls")),
+    path("parts/", include("aftersales.parts.urls")),
+    path("customers/", include("aftersales.customers.urls")),
     path("", include("aftersales.core.urls")),
 ]
 

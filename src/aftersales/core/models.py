@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .scoping import ScopedQuerySet
 
+from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
+
 
 class BaseModel(models.Model):
     """Timestamps plus an optimistic-lock ``version`` (a stale edit is a 409, not a lost update)."""

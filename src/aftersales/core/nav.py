@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .registry import NavItem, WorkItem, register_nav, register_work_items
+from .registry import NavItem, PeriodicJob, WorkItem, register_nav, register_periodic, register_work_items
 
 register_nav("system", _("System"), 900, [
     NavItem(_("Background jobs"), "core:job_list", permission="core.view_jobs", order=10),
@@ -25,3 +25,7 @@ def failed_jobs(user):
     count = DBTaskResult.objects.failed().filter(finished_at__gte=since).count()
     return [WorkItem("core.failed_jobs", _("Failed background jobs (last 7 days)"), count,
                      reverse("core:job_list") + "?status=FAILED", severity="danger")]
+
+
+register_periodic(PeriodicJob(name="core.heartbeat", task_path="aftersales.core.tasks.heartbeat",
+                              every=timedelta(minutes=15), description="worker and scheduler liveness"))

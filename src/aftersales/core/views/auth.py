@@ -14,5 +14,6 @@ def lockout_response(request, credentials=None, *args, **kwargs):
     )
     request.method = "GET"
     response = view(request)
+    response.render()
     response.status_code = 429
     return response

@@ -1,0 +1,1 @@
+pytest_plugins = ["aftersales.core.testing.fixtures"]

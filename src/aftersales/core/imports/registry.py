@@ -1,0 +1,101 @@
+"""Importer and exporter registries: apps plug in, the kernel runs them (core never imports upward).
+
+An importer says which columns it reads, how to validate a chunk of rows as whole columns (polars)
+and how to write the valid rows in one set-based statement per table.  Apps register from their
+``importers`` / ``exporters`` module, which :func:`autodiscover` imports on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: internal name, Chinese header, whether it must have a value,
+    an example for the template, and a help text."""
+
+    name: str
+    header: str
+    required: bool = False
+    example: str = ""
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+class Importer(Protocol):
+    kind: str
+    label: Any
+    permission: str
+    columns: list[Column]
+    natural_key: str
+
+    def prepare(self, job) -> Any:
+        """Load reference data once (code lists); returns a context passed to ``validate``."""
+
+    def validate(self, df, ctx) -> Any:
+        """``df`` (strings, one column per ``Column.name`` plus ``__row``) -> the same frame with
+        normalised columns and ``__errors``: a list of {column, value, reason} structs."""
+
+    def apply(self, job, rows: Iterable, *, mode: str, connection) -> dict:
+        """Write the valid rows (an iterable of polars frames) in the caller's transaction."""
+
+
+@dataclass
+class Exporter:
+    kind: str
+    label: Any
+    permission: str
+    queryset: Callable[..., Any]  # (user, params: dict) -> queryset
+    columns: Callable[..., list]  # (user) -> [(header, getter(obj) -> value)]
+    personal: bool = True
+    approval_threshold: int | None = None
+    approval_permission: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_importers: dict[str, Importer] = {}
+_exporters: dict[str, Exporter] = {}
+_discovered = False
+
+
+def autodiscover() -> None:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("importers")
+        autodiscover_modules("exporters")
+
+
+def register_importer(kind: str, importer: Importer) -> Importer:
+    _importers[kind] = importer
+    return importer
+
+
+def register_exporter(kind: str, exporter: Exporter) -> Exporter:
+    _exporters[kind] = exporter
+    return exporter
+
+
+def get_importer(kind: str) -> Importer | None:
+    autodiscover()
+    return _importers.get(kind)
+
+
+def get_exporter(kind: str) -> Exporter | None:
+    autodiscover()
+    return _exporters.get(kind)
+
+
+def importers() -> dict[str, Importer]:
+    autodiscover()
+    return dict(_importers)
+
+
+def exporters() -> dict[str, Exporter]:
+    autodiscover()
+    return dict(_exporters)

@@ -1,0 +1,81 @@
+"""A reusable harness that walks every scoped page and API endpoint (issue #2, item 5).
+
+Every model with a ``scope_rule`` must have a factory in ``<app>/tests/scope_factories.py``
+(``FACTORIES = {Model: callable(organisation) -> instance}``); a model without one fails the
+harness, so each new capability gets scope tests by adding one line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from aftersales.core.scoping import scoped_models
+
+
+def load_factories() -> dict:
+    factories = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("aftersales."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.scope_factories")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(config.name):
+                continue
+            raise
+        factories.update(module.FACTORIES)
+    return factories
+
+
+def missing_factories() -> list[str]:
+    have = load_factories()
+    return sorted(m._meta.label for m in scoped_models() if m not in have)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    kind: str  # "page" | "api"
+    route: str  # with {pk}
+    model: type
+    permission: str  # permission the endpoint needs for GET
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def scoped_endpoints() -> list[Endpoint]:
+    """Detail-like GET endpoints (``<int:pk>`` / ``(?P<pk>…)``) of scoped models, pages and API."""
+    from aftersales.core.views.generic import ScopedObjectMixin, perm
+
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        callback = pattern.callback
+        view_class = getattr(callback, "view_class", None)
+        if view_class is not None and issubclass(view_class, ScopedObjectMixin) and "<int:pk>" in route:
+            model = view_class.model
+            if getattr(model, "scope_rule", None) is None or "deactivate" in route:
+                continue
+            view = view_class()
+            view.kwargs = {"pk": 0}
+            needed = view.get_permission_required()
+            found.append(Endpoint("page", "/" + route.replace("<int:pk>", "{pk}"), model, needed[0]))
+            continue
+        cls = getattr(callback, "cls", None)
+        actions = getattr(callback, "actions", None) or {}
+        if cls is not None and actions.get("get") == "retrieve" and "(?P<pk>" in route:
+            serializer = getattr(cls, "serializer_class", None)
+            model = getattr(getattr(serializer, "Meta", None), "model", None)
+            if model is None or getattr(model, "scope_rule", None) is None or "(?P<format>" in route:
+                continue
+            clean = route.replace("^", "").split("(?P<pk>")[0] + "{pk}/"
+            found.append(Endpoint("api", "/" + clean, model, perm(model, "view")))
+    return found
