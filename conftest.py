@@ -1,1 +1,1 @@
-pytest_plugins = ["aftersales.core.testing.fixtures"]
+pytest_plugins = ["aftersales.org.testing"]

@@ -207,7 +207,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- e-mail (Django 6.1 MAILERS) --------------------------------------------------------------
-_email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend")
 _email_options = {}
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {
@@ -265,7 +265,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MessageCategoryEnum": "aftersales.notifications.choices.MessageCategory",
+        "MessageStatusEnum": "aftersales.notifications.choices.MessageStatus",
+        "NotificationLevelEnum": "aftersales.notifications.choices.NotificationLevel",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from aftersales.core.testing.fixtures import build_world
+from aftersales.org.testing import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -43,18 +43,23 @@ def patterns_for(role: str) -> set[str]:
 
 grant("admin", ["*"])
 grant("manager", ["org.view_*", "core.view_auditevent", "core.view_personal_data", "core.view_jobs",
-                  "core.view_personaldataaccess", "notifications.view_*", "notifications.change_outboxmessage"])
+                  "core.view_personaldataaccess", "notifications.view_*", "notifications.change_outboxmessage",
+                  "notifications.add_contactconsent", "notifications.add_suppression",
+                  "notifications.change_suppression"])
 grant("agent", ["org.view_organisation", "org.view_department", "org.view_staffprofile", "org.view_region",
-                "core.reveal_personal_data", "notifications.view_notification"])
+                "core.reveal_personal_data", "notifications.view_notification", "notifications.view_contactconsent",
+                "notifications.add_contactconsent", "notifications.view_suppression", "notifications.add_suppression"])
 grant("advisor", ["org.view_organisation", "org.view_department", "org.view_staffprofile",
-                  "core.view_personal_data", "notifications.view_notification"])
+                  "core.view_personal_data", "notifications.view_notification", "notifications.view_contactconsent",
+                  "notifications.add_contactconsent"])
 grant("technician", ["org.view_organisation", "notifications.view_notification"])
 grant("engineer", ["org.view_*", "core.reveal_personal_data", "notifications.view_notification"])
 grant("parts", ["org.view_organisation", "org.view_department", "org.view_region", "notifications.view_notification"])
 grant("quality", ["org.view_organisation", "org.view_department", "org.view_staffprofile", "org.view_region",
                   "notifications.view_notification"])
 grant("dealer", ["org.view_organisation", "org.view_department", "org.view_staffprofile",
-                 "core.view_personal_data", "notifications.view_notification"])
+                 "core.view_personal_data", "notifications.view_notification", "notifications.view_contactconsent",
+                 "notifications.add_contactconsent"])
 
 # Apps whose models every role may never touch through a role (Django internals).
 _EXCLUDED_APPS = {"sessions", "contenttypes", "admin", "axes", "authtoken"}

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from .. import services
 from ..exceptions import ServiceError
+from ..forms import style_form
 from ..selectors import timeline_for_object
 
 
@@ -53,6 +54,7 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
         qs = self.get_queryset()
         filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request) if self.filterset_class else None
         if filterset is not None:
+            style_form(filterset.form)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else (qs.none() if filterset.is_bound else qs)
         table = self.table_class(qs, request=self.request)
         try:

@@ -13,7 +13,7 @@ def department(org):
 
 
 def staff(org):
-    from aftersales.core.testing.fixtures import make_user
+    from aftersales.org.testing import make_user
 
     return make_user(f"harness{next(_seq)}", org, []).staff_profile
 

@@ -1,0 +1,12 @@
+"""Periodic jobs of this app, declared in code; ``aftersales scheduler`` enqueues them."""
+
+from datetime import timedelta
+
+from aftersales.core.registry import PeriodicJob, register_periodic
+
+register_periodic(PeriodicJob(
+    name="notifications.deliver_due",
+    task_path="aftersales.notifications.tasks.deliver_due_messages",
+    every=timedelta(minutes=1),
+    description="Send due outbox messages: retries after backoff, deferred promotions, lost enqueues.",
+))
