@@ -1,29 +1,17 @@
 """One FilterSet per model: the same filters serve the pages and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.filtersets import SearchFilterSet, yes_no_filter
 
 from .choices import DepartmentKind, OrganisationKind, OrganisationStatus, RegionKind
 from .models import Department, Organisation, Region, Role, StaffProfile
 from .selectors import region_subtree_ids
 
 
-class SearchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        q = Q()
-        for f in self.search_fields:
-            q |= Q(**{f"{f}__icontains": value})
-        return queryset.filter(q)
-
-
 class RegionFilterSet(SearchFilterSet):
+    is_active = yes_no_filter(_("Active"))
     search_fields = ("code", "name")
     kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=_("Level"))
     parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Parent region"))
@@ -34,6 +22,7 @@ class RegionFilterSet(SearchFilterSet):
 
 
 class OrganisationFilterSet(SearchFilterSet):
+    is_active = yes_no_filter(_("Active"))
     search_fields = ("code", "name", "short_name", "address", "contact_person")
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Type"))
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("Status"))
@@ -50,6 +39,7 @@ class OrganisationFilterSet(SearchFilterSet):
 
 
 class DepartmentFilterSet(SearchFilterSet):
+    is_active = yes_no_filter(_("Active"))
     search_fields = ("name", "organisation__name", "organisation__code")
     kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices, label=_("Type"))
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
@@ -65,6 +55,7 @@ class DepartmentFilterSet(SearchFilterSet):
 
 
 class StaffFilterSet(SearchFilterSet):
+    is_active = yes_no_filter(_("Active"))
     search_fields = ("display_name", "employee_code", "user__username", "title")
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
     role = django_filters.ModelChoiceFilter(field_name="roles", queryset=Role.objects.all(), label=_("Role"))

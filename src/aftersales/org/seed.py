@@ -8,11 +8,12 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from aftersales.core import audit
 from aftersales.core.registry import SeedStep, register_seed_step
 
 from .choices import DepartmentKind, OrganisationKind, RegionKind
 from .models import Department, Organisation, Region, Role, Skill, StaffProfile
-from .services import _sync_groups
+from .services import sync_role_groups
 
 User = get_user_model()
 
@@ -52,6 +53,10 @@ DEALERS = [
 ]
 # Sister stores of one dealer group (R-PRT-4 later): 东昌 group.
 GROUPS = {"D2007": "D2003"}
+
+AREA_CODES = {"BJ01": "010", "SH01": "021", "HE01": "0311", "HE02": "0312", "TJ01": "022", "JS01": "025",
+              "JS02": "0512", "ZJ01": "0571", "ZJ02": "0574", "SD01": "0531", "GD01": "020", "GD02": "0755",
+              "FJ01": "0592", "HB01": "027", "HA01": "0371", "SC01": "028", "CQ01": "023"}
 
 HQ_DEPARTMENTS = [
     (DepartmentKind.CUSTOMER_SERVICE, "客服部"), (DepartmentKind.QUALITY, "质检部"),
@@ -134,12 +139,14 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
         Department.objects.get_or_create(organisation=hq, name=name, defaults={"kind": kind})
     for i, (code, name, short, city) in enumerate(DEALERS):
         kind = OrganisationKind.SERVICE_STATION if "服务站" in short else OrganisationKind.DEALER
-        org, _ = Organisation.objects.get_or_create(code=code, defaults={
+        org, created = Organisation.objects.get_or_create(code=code, defaults={
             "name": name, "short_name": short, "kind": kind, "region": cities[city],
-            "address": f"{cities[city].name}{short[:2]}区汽车城{10 + i}号", "phone": f"0{20 + i}-8{rng.randrange(1000000, 9999999)}",
+            "address": f"{cities[city].name}{short[:2]}区汽车城{10 + i}号", "phone": f"{AREA_CODES[city]}-8{rng.randrange(1000000, 9999999)}",
             "contact_person": _name(rng), "contract_start": date(2023, 1 + i % 12, 1), "contract_end": date(2027, 1 + i % 12, 1) if i % 7 else date(2026, 12, 31),
         })
         orgs[code] = org
+        if created:
+            audit.record(actor=None, action="org.organisation.created", obj=org, note="演示数据")
         for dkind, dname in DEALER_DEPARTMENTS:
             Department.objects.get_or_create(organisation=org, name=dname, defaults={"kind": dkind})
     for member, group in GROUPS.items():
@@ -165,7 +172,7 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
             profile.regions_covered.set([sales_regions[c] for c in covered])
         if role in {"engineer", "technician"}:
             profile.skills.set(skills[:4])
-        _sync_groups(profile)
+        sync_role_groups(profile)
 
     # Every dealer gets a service advisor and two technicians; every sales region a field engineer.
     n = 0
@@ -187,7 +194,7 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
                     display_name=user.first_name, title=TITLES[role],
                 )
                 profile.roles.set([roles[role]])
-                _sync_groups(profile)
+                sync_role_groups(profile)
     for rcode, region in sales_regions.items():
         username = f"engineer-{rcode.lower()}"
         if User.objects.filter(username=username).exists():
@@ -203,7 +210,7 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
         profile.roles.set([roles["engineer"]])
         profile.regions_covered.set([region])
         profile.skills.set(rng.sample(skills, 3))
-        _sync_groups(profile)
+        sync_role_groups(profile)
     from aftersales.notifications.demo import seed_demo as seed_notifications
 
     demo_users = list(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]))

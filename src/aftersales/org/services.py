@@ -55,7 +55,7 @@ def department_update(dept: Department, *, actor, data: dict, m2m: dict | None =
     return core_services.update_object(dept, actor=actor, data=data, expected_version=expected_version)
 
 
-def _sync_groups(profile: StaffProfile) -> None:
+def sync_role_groups(profile: StaffProfile) -> None:
     """A user's auth groups mirror their roles, so ``has_perm`` answers from the role."""
     user = profile.user
     role_groups = set(Role.objects.values_list("group_id", flat=True))
@@ -82,14 +82,14 @@ def staff_create(*, actor, data: dict, m2m: dict | None = None, username: str | 
             user.set_unusable_password()
         user.save()
     profile = core_services.create_object(StaffProfile, actor=actor, data={**data, "user": user}, m2m=m2m)
-    _sync_groups(profile)
+    sync_role_groups(profile)
     return profile
 
 
 @transaction.atomic
 def staff_update(profile: StaffProfile, *, actor, data: dict, m2m: dict | None = None, expected_version=None):
     profile = core_services.update_object(profile, actor=actor, data=data, m2m=m2m, expected_version=expected_version)
-    _sync_groups(profile)
+    sync_role_groups(profile)
     if "is_active" in data and profile.user.is_active != profile.is_active:
         profile.user.is_active = profile.is_active
         profile.user.save(update_fields=["is_active"])

@@ -28,9 +28,12 @@ class World:
         return self.users[role]
 
 
-def make_user(username: str, organisation, roles: list[str], *, regions=(), password: str = "pw-Test-123"):
+TEST_PASSWORD = "pw-Test-123"  # noqa: S105  (test users only)
+
+
+def make_user(username: str, organisation, roles: list[str], *, regions=(), password: str = TEST_PASSWORD):
     from aftersales.org.models import Role, StaffProfile
-    from aftersales.org.services import _sync_groups
+    from aftersales.org.services import sync_role_groups
 
     User = get_user_model()
     user = User.objects.create_user(username=username, password=password, first_name=username)
@@ -39,7 +42,7 @@ def make_user(username: str, organisation, roles: list[str], *, regions=(), pass
     profile.roles.set(Role.objects.filter(code__in=roles))
     if regions:
         profile.regions_covered.set(regions)
-    _sync_groups(profile)
+    sync_role_groups(profile)
     return User.objects.get(pk=user.pk)  # fresh: no cached perms or scope
 
 

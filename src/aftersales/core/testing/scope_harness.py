@@ -62,7 +62,8 @@ def scoped_endpoints() -> list[Endpoint]:
         view_class = getattr(callback, "view_class", None)
         if view_class is not None and issubclass(view_class, ScopedObjectMixin) and "<int:pk>" in route:
             model = view_class.model
-            if getattr(model, "scope_rule", None) is None or "deactivate" in route:
+            # Action endpoints that only accept POST are covered by their own tests.
+            if getattr(model, "scope_rule", None) is None or not hasattr(view_class, "get"):
                 continue
             view = view_class()
             view.kwargs = {"pk": 0}

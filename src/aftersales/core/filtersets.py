@@ -1,0 +1,33 @@
+"""Filter building blocks every app's FilterSets share (one FilterSet per model serves page and API)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
+    """Yes / no filter whose empty choice reads "Any" rather than "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def yes_no_filter(label, **kwargs):
+    return django_filters.BooleanFilter(label=label, widget=AnyYesNoWidget, **kwargs)
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds ``q``: a case-insensitive search over ``search_fields``."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q()
+        for f in self.search_fields:
+            q |= Q(**{f"{f}__icontains": value})
+        return queryset.filter(q)
