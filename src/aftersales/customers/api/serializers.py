@@ -1,0 +1,203 @@
+"""API representations; personal data masked per role by ``presenters`` exactly as on the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from aftersales.core.validators import validate_plate, validate_vin
+from aftersales.org.models import Organisation
+
+from .. import presenters
+from ..choices import MileageSource
+from ..models import (
+    Customer,
+    CustomerDocument,
+    MaintenancePlan,
+    MileageReading,
+    PartWarrantyTerm,
+    Vehicle,
+    VehicleModel,
+    WarrantyPolicy,
+)
+
+
+class ScopedRelatedMixin:
+    """Related objects chosen by id must be inside the user's scope (else "does not exist")."""
+
+    scoped_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            for name in self.scoped_fields:
+                field = fields.get(name)
+                if field is not None and getattr(field, "queryset", None) is not None:
+                    field.queryset = field.queryset.model.objects.restrict(request.user)
+        return fields
+
+
+class AddressInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    province = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    district = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    detail = serializers.CharField(max_length=200)
+    postcode = serializers.CharField(max_length=6, required=False, allow_blank=True)
+
+
+class CustomerSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
+    scoped_fields = ("owning_dealer", "responsible")
+    owning_dealer_name = serializers.CharField(source="owning_dealer.__str__", read_only=True)
+    phones = serializers.SerializerMethodField()
+    addresses = serializers.SerializerMethodField()
+    phone_numbers = serializers.ListField(child=serializers.CharField(max_length=40), write_only=True,
+                                         required=False, help_text="On create: phone numbers, the first is primary.")
+    new_addresses = AddressInputSerializer(many=True, write_only=True, required=False,
+                                           help_text="On create: addresses, the first is primary.")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "code", "kind", "name", "name_initials", "gender", "person_in_charge", "region",
+                  "owning_dealer", "owning_dealer_name", "responsible", "source", "primary_phone", "phones",
+                  "addresses", "resident_id", "tags", "desired_services", "notes", "first_visit_at",
+                  "archive_completed_at", "is_active", "created_at", "updated_at", "version", "phone_numbers",
+                  "new_addresses"]
+        read_only_fields = ["code", "name_initials", "primary_phone", "archive_completed_at", "is_active",
+                            "created_at", "updated_at"]
+        extra_kwargs = {"version": {"read_only": False, "required": False}}
+
+    def get_phones(self, obj) -> list[dict]:
+        return self._contact(obj)["phones"]
+
+    def get_addresses(self, obj) -> list[dict]:
+        return self._contact(obj)["addresses"]
+
+    def _contact(self, obj) -> dict:
+        cache = self.context.setdefault("_contact_cache", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = presenters.customer_contact(obj, self.context["request"].user)
+        return cache[obj.pk]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        contact = self._contact(instance)
+        data["primary_phone"] = contact["primary_phone"]
+        data["resident_id"] = contact["resident_id"]
+        return data
+
+
+class RevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    fields = serializers.ListField(child=serializers.ChoiceField(choices=["phones", "addresses", "resident_id"]),
+                                   required=False)
+
+
+class RevealResultSerializer(serializers.Serializer):
+    primary_phone = serializers.CharField(required=False)
+    phones = serializers.ListField(child=serializers.CharField(), required=False)
+    addresses = serializers.ListField(child=serializers.CharField(), required=False)
+    resident_id = serializers.CharField(required=False)
+
+
+class VehicleSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
+    scoped_fields = ("owner", "selling_dealer", "servicing_dealer")
+    allow_other_plate = serializers.BooleanField(write_only=True, required=False, default=False)
+    vehicle_model_name = serializers.CharField(source="vehicle_model.name", read_only=True)
+
+    class Meta:
+        model = Vehicle
+        fields = ["id", "vin", "vin_override_reason", "plate", "plate_kind", "allow_other_plate", "vehicle_model",
+                  "vehicle_model_name", "colour", "production_date", "production_batch", "selling_dealer",
+                  "servicing_dealer", "sale_date", "invoice_date", "delivery_date", "owner", "current_mileage",
+                  "mileage_read_on", "is_active", "created_at", "updated_at", "version"]
+        read_only_fields = ["plate_kind", "mileage_read_on", "is_active", "created_at", "updated_at"]
+        extra_kwargs = {"version": {"read_only": False, "required": False},
+                        "vin": {"validators": [], "max_length": 40}}
+
+    def validate_vin(self, value):
+        """Field-level, so a bad VIN is reported under ``vin`` even when other fields are missing."""
+        try:
+            return validate_vin(value)
+        except DjangoValidationError as exc:
+            if exc.code == "vin_check_digit" and (self.initial_data.get("vin_override_reason") or "").strip():
+                return validate_vin(value, check_digit=False)
+            raise serializers.ValidationError(exc.messages) from None
+
+    def validate_plate(self, value):
+        if not value:
+            return value
+        try:
+            return validate_plate(value, allow_other=bool(self.initial_data.get("allow_other_plate")))[0]
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+class MileageInputSerializer(serializers.Serializer):
+    reading_km = serializers.IntegerField(min_value=0)
+    read_on = serializers.DateField(required=False)
+    source = serializers.ChoiceField(choices=MileageSource.choices, default=MileageSource.RECEPTION)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class MileageReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MileageReading
+        fields = ["id", "vehicle", "reading_km", "read_on", "source", "override_reason", "created_at"]
+
+
+class ChangeOwnerSerializer(serializers.Serializer):
+    new_owner = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate_new_owner(self, value):
+        if not Customer.objects.restrict(self.context["request"].user).filter(pk=value.pk).exists():
+            raise serializers.ValidationError(
+                serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=value.pk))
+        return value
+
+
+class PartWarrantyTermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartWarrantyTerm
+        fields = ["category", "months", "km"]
+
+
+class WarrantyPolicySerializer(serializers.ModelSerializer):
+    part_terms = PartWarrantyTermSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WarrantyPolicy
+        fields = ["vehicle_months", "vehicle_km", "sanbao_months", "sanbao_km", "notes", "part_terms"]
+
+
+class MaintenancePlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaintenancePlan
+        fields = ["first_service_months", "first_service_km", "interval_months", "interval_km"]
+
+
+class VehicleModelSerializer(serializers.ModelSerializer):
+    warranty_policy = WarrantyPolicySerializer(read_only=True)
+    maintenance_plan = MaintenancePlanSerializer(read_only=True)
+
+    class Meta:
+        model = VehicleModel
+        fields = ["id", "code", "name", "series", "energy_type", "household_rules_apply", "launched_on", "is_active",
+                  "warranty_policy", "maintenance_plan", "version"]
+        read_only_fields = ["is_active"]
+        extra_kwargs = {"version": {"read_only": False, "required": False}}
+
+
+class CustomerDocumentSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
+    scoped_fields = ("customer", "vehicle")
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+
+    class Meta:
+        model = CustomerDocument
+        fields = ["id", "customer", "vehicle", "kind", "title", "number", "document_date", "amount", "file",
+                  "content_text", "received_on", "organisation", "created_at", "version"]
+        read_only_fields = ["created_at", "file"]
+        extra_kwargs = {"version": {"read_only": False, "required": False}}

@@ -1,0 +1,139 @@
+"""One FilterSet per model: the same filters serve the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.validators import normalise_vin
+from aftersales.org.models import Organisation, Region
+
+from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
+from .models import Customer, CustomerDocument, Vehicle, VehicleModel
+from .selectors import document_search
+from .services import ARCHIVE_DEADLINE
+
+
+class ScopedChoicesMixin:
+    """Organisation choices limited to the user's scope."""
+
+    org_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            for name in self.org_filters:
+                self.filters[name].queryset = Organisation.objects.restrict(request.user)
+
+
+ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), ("late", _("Overdue"))]
+
+
+class CustomerFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+    org_filters = ("owning_dealer",)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
+    owning_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Owning dealer"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Region"))
+    source = django_filters.ChoiceFilter(choices=CustomerSource.choices, label=_("Source"))
+    archive = django_filters.ChoiceFilter(choices=ARCHIVE_STATES, method="archive_state", label=_("Archive"))
+
+    class Meta:
+        model = Customer
+        fields = ["q", "kind", "owning_dealer", "region", "source", "archive", "is_active"]
+
+    def search(self, queryset, name, value):
+        """Code, name, pinyin initials, or the last digits of a phone (within the user's scope)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q(code__iexact=value) | Q(name__icontains=value) | Q(name_initials__startswith=value.lower())
+        digits = "".join(c for c in value if c.isdigit())
+        if len(digits) >= 4 and len(digits) == len(value.replace("-", "").replace(" ", "")):
+            q |= Q(phones__digits_reversed__startswith=digits[::-1])
+        return queryset.filter(q).distinct()
+
+    def archive_state(self, queryset, name, value):
+        if value == "complete":
+            return queryset.filter(archive_completed_at__isnull=False)
+        if value == "incomplete":
+            return queryset.filter(archive_completed_at__isnull=True)
+        if value == "late":
+            return queryset.filter(archive_completed_at__isnull=True,
+                                   first_visit_at__lt=timezone.now() - ARCHIVE_DEADLINE)
+        return queryset
+
+
+class VehicleFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+    org_filters = ("selling_dealer", "servicing_dealer")
+    q = django_filters.CharFilter(method="search", label=_("VIN, plate or owner"))
+    vehicle_model = django_filters.ModelChoiceFilter(queryset=VehicleModel.objects.all(), label=_("Vehicle model"))
+    production_batch = django_filters.CharFilter(label=_("Production batch"))
+    selling_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Selling dealer"))
+    servicing_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(),
+                                                        label=_("Servicing dealer"))
+    sold_from = django_filters.DateFilter(field_name="sale_date", lookup_expr="gte", label=_("Sold from"))
+    sold_to = django_filters.DateFilter(field_name="sale_date", lookup_expr="lte", label=_("Sold until"))
+
+    class Meta:
+        model = Vehicle
+        fields = ["q", "vehicle_model", "production_batch", "selling_dealer", "servicing_dealer", "sold_from",
+                  "sold_to", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        vin = normalise_vin(value)
+        return queryset.filter(Q(vin__icontains=vin) | Q(plate__icontains=value.upper().replace(" ", ""))
+                               | Q(owner__name__icontains=value))
+
+
+class VehicleModelFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    energy_type = django_filters.ChoiceFilter(choices=EnergyType.choices, label=_("Energy type"))
+
+    class Meta:
+        model = VehicleModel
+        fields = ["q", "energy_type", "is_active"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(series__icontains=value)) \
+            if value else queryset
+
+
+class DocumentFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+    org_filters = ("organisation",)
+    q = django_filters.CharFilter(method="search", label=_("Search title, number or content"))
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Document type"))
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
+    date_from = django_filters.DateFilter(field_name="document_date", lookup_expr="gte", label=_("Dated from"))
+    date_to = django_filters.DateFilter(field_name="document_date", lookup_expr="lte", label=_("Dated until"))
+
+    class Meta:
+        model = CustomerDocument
+        fields = ["q", "kind", "organisation", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        return document_search(queryset, value)
+
+
+class IncompleteArchiveFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+    org_filters = ("owning_dealer",)
+    owning_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Owning dealer"))
+    kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
+    late = django_filters.BooleanFilter(field_name="is_late", label=_("Overdue only"),
+                                        method="only_late")
+
+    class Meta:
+        model = Customer
+        fields = ["owning_dealer", "kind", "late"]
+
+    def only_late(self, queryset, name, value):
+        return queryset.filter(is_late=True) if value else queryset

@@ -1,0 +1,204 @@
+"""Forms never save: views hand ``service_data()`` to the services; errors come back beside fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.forms import ServiceModelForm, style_form
+from aftersales.org.models import Organisation, StaffProfile
+
+from .choices import MileageSource
+from .models import (
+    Customer,
+    CustomerAddress,
+    CustomerDocument,
+    MaintenancePlan,
+    PartWarrantyTerm,
+    Vehicle,
+    VehicleModel,
+    WarrantyPolicy,
+)
+
+
+class CustomerForm(ServiceModelForm):
+    """On create also asks for the primary phone (+ one more) and the first address."""
+
+    phone = forms.CharField(label=_("Primary phone"), max_length=32, help_text=_("Mobile, landline with area code, or 400/800."))
+    phone2 = forms.CharField(label=_("Other phone"), max_length=32, required=False)
+    address_province = forms.CharField(label=_("Province"), max_length=20, required=False)
+    address_city = forms.CharField(label=_("City"), max_length=30, required=False)
+    address_district = forms.CharField(label=_("District"), max_length=30, required=False)
+    address_detail = forms.CharField(label=_("Street address"), max_length=200)
+
+    create_only = ("phone", "phone2", "address_province", "address_city", "address_district", "address_detail")
+
+    class Meta:
+        model = Customer
+        fields = ["kind", "name", "gender", "person_in_charge", "region", "owning_dealer", "responsible", "source",
+                  "resident_id", "first_visit_at", "desired_services", "notes"]
+        widgets = {"first_visit_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "desired_services": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.create_only:
+                self.fields.pop(name)
+        elif not self.is_bound:
+            self.fields["first_visit_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        if self.user is not None:
+            self.fields["owning_dealer"].queryset = Organisation.objects.restrict(self.user)
+            self.fields["responsible"].queryset = StaffProfile.objects.restrict(self.user)
+            profile = getattr(self.user, "staff_profile", None)
+            if profile is not None and not self.instance.pk and not self.is_bound:
+                self.fields["owning_dealer"].initial = profile.organisation_id
+                self.fields["region"].initial = profile.organisation.region_id
+
+    def service_data(self):
+        data, m2m = super().service_data()
+        if not self.instance.pk:
+            data["phones"] = [p for p in (self.cleaned_data.get("phone"), self.cleaned_data.get("phone2")) if p]
+            data["addresses"] = [{"province": self.cleaned_data.get("address_province", ""),
+                                  "city": self.cleaned_data.get("address_city", ""),
+                                  "district": self.cleaned_data.get("address_district", ""),
+                                  "detail": self.cleaned_data["address_detail"]}]
+        return data, m2m
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Phone"), max_length=32)
+    label = forms.CharField(label=_("Label"), max_length=20, required=False)
+    make_primary = forms.BooleanField(label=_("Make primary"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class AddressForm(ServiceModelForm):
+    make_primary = forms.BooleanField(label=_("Make primary"), required=False)
+
+    class Meta:
+        model = CustomerAddress
+        fields = ["label", "province", "city", "district", "detail", "postcode"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("make_primary")
+
+
+class VehicleForm(ServiceModelForm):
+    allow_other_plate = forms.BooleanField(
+        label=_("Special plate"), required=False,
+        help_text=_("Emergency, test, military or embassy plates are stored as they are."))
+
+    class Meta:
+        model = Vehicle
+        fields = ["vin", "vin_override_reason", "plate", "vehicle_model", "colour", "production_date",
+                  "production_batch", "selling_dealer", "servicing_dealer", "owner", "sale_date", "invoice_date",
+                  "delivery_date", "current_mileage"]
+        widgets = {"production_date": forms.DateInput(), "sale_date": forms.DateInput(),
+                   "invoice_date": forms.DateInput(), "delivery_date": forms.DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vin_override_reason"].help_text = _(
+            "Only for a legacy or grey-import VIN whose check digit fails; the override is audited.")
+        if self.instance.pk:
+            self.fields.pop("current_mileage")
+            self.fields["owner"].help_text = _("Changing the owner ends the current ownership and starts a new one.")
+        if self.user is not None:
+            for name in ("selling_dealer", "servicing_dealer"):
+                self.fields[name].queryset = Organisation.objects.restrict(self.user)
+            self.fields["owner"].queryset = Customer.objects.restrict(self.user).only("id", "name", "code")
+        self.fields["vehicle_model"].queryset = VehicleModel.objects.filter(is_active=True)
+        style_form(self)
+
+    def service_data(self):
+        data, m2m = super().service_data()
+        data["allow_other_plate"] = self.cleaned_data.get("allow_other_plate", False)
+        return data, m2m
+
+
+class MileageForm(forms.Form):
+    reading_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0)
+    read_on = forms.DateField(label=_("Read on"), required=False, widget=forms.DateInput())
+    source = forms.ChoiceField(label=_("Source"), choices=MileageSource.choices, initial=MileageSource.RECEPTION)
+    reason = forms.CharField(label=_("Reason for a lower reading"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class ChangeOwnerForm(forms.Form):
+    new_owner = forms.ModelChoiceField(label=_("New owner"), queryset=Customer.objects.none())
+    on = forms.DateField(label=_("Changed on"), required=False, widget=forms.DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].queryset = Customer.objects.restrict(user).only("id", "name", "code")
+        style_form(self)
+
+
+class KeyPartLotForm(forms.Form):
+    category = forms.CharField(label=_("Part category"), max_length=24)
+    lot_number = forms.CharField(label=_("Lot number"), max_length=40)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300,
+                             help_text=_("Why you need the unmasked data; the access is logged."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class VehicleModelForm(ServiceModelForm):
+    class Meta:
+        model = VehicleModel
+        fields = ["code", "name", "series", "energy_type", "household_rules_apply", "launched_on"]
+        widgets = {"launched_on": forms.DateInput()}
+
+
+class WarrantyPolicyForm(ServiceModelForm):
+    class Meta:
+        model = WarrantyPolicy
+        fields = ["vehicle_months", "vehicle_km", "sanbao_months", "sanbao_km", "notes"]
+
+
+class MaintenancePlanForm(ServiceModelForm):
+    class Meta:
+        model = MaintenancePlan
+        fields = ["first_service_months", "first_service_km", "interval_months", "interval_km"]
+
+
+class PartWarrantyTermForm(ServiceModelForm):
+    class Meta:
+        model = PartWarrantyTerm
+        fields = ["category", "months", "km"]
+
+
+class DocumentForm(ServiceModelForm):
+    class Meta:
+        model = CustomerDocument
+        fields = ["customer", "vehicle", "kind", "title", "number", "document_date", "amount", "received_on", "file",
+                  "content_text"]
+        widgets = {"document_date": forms.DateInput(), "received_on": forms.DateInput(),
+                   "content_text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.fields["customer"].queryset = Customer.objects.restrict(self.user).only("id", "name", "code")
+            self.fields["vehicle"].queryset = Vehicle.objects.restrict(self.user).only("id", "vin", "plate")

@@ -1,0 +1,180 @@
+"""Deterministic demo archive: vehicle models of a small-EV maker with warranty policies and
+maintenance plans, ~40 customers per dealer (scale 1) with vehicles, mileage, key-part lots and
+documents — and some incomplete / overdue archives for R-CUS-3."""
+
+from __future__ import annotations
+
+import importlib
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aftersales.core.registry import SeedStep, register_seed_step
+from aftersales.core.validators import vin_check_digit
+from aftersales.org.models import Organisation
+from aftersales.org.seed import DEALERS, GIVEN, SURNAMES, city_plate_prefixes
+
+from . import services
+from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType, MileageSource
+from .models import Customer, VehicleModel
+
+# code, name, series, energy, household rules, VDS fragment
+MODELS = [
+    ("XM-E1", "小蚂蚁 E1", "小蚂蚁", EnergyType.BEV, True, "SE1A2"),
+    ("XM-E3", "小蚂蚁 E3 长续航", "小蚂蚁", EnergyType.BEV, True, "SE3B2"),
+    ("QF-P5", "青风 P5 插混", "青风", EnergyType.PHEV, True, "SP5C3"),
+    ("YK-T2", "运客 T2 物流车", "运客", EnergyType.BEV, False, "TT2D4"),
+]
+KEY_PART_TERMS = {"battery": (96, 150000), "motor": (96, 150000), "controller": (96, 150000)}
+DISTRICTS = {"BJ01": ["朝阳区", "海淀区", "丰台区", "东城区"], "SH01": ["浦东新区", "闵行区", "徐汇区", "静安区"],
+             "GD01": ["天河区", "越秀区", "海珠区"], "GD02": ["南山区", "福田区", "宝安区"],
+             "SC01": ["武侯区", "锦江区", "龙泉驿区"], "CQ01": ["渝北区", "江北区", "九龙坡区"]}
+STREETS = ["建国路", "人民路", "解放大道", "中山路", "长江路", "科技园路", "学府路", "光华大道", "滨江路", "新华街"]
+COMPANIES = ["顺达物流有限公司", "城配快运有限公司", "绿源出行科技有限公司", "鑫盛建材有限公司", "安居家政服务有限公司"]
+COLOURS = ["珍珠白", "星空灰", "天空蓝", "樱花粉", "曜石黑"]
+YEAR_CODES = {2021: "M", 2022: "N", 2023: "P", 2024: "R", 2025: "S", 2026: "T"}
+
+
+def _name(rng: random.Random) -> str:
+    given = GIVEN[rng.randrange(len(GIVEN))] + (GIVEN[rng.randrange(len(GIVEN))] if rng.random() < 0.7 else "")
+    return SURNAMES[rng.randrange(len(SURNAMES))] + given
+
+
+def _mobile(rng: random.Random) -> str:
+    return f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"
+
+
+def _vin(vds: str, year: int, serial: int) -> str:
+    base = f"LNB{vds}0{YEAR_CODES.get(year, 'S')}N{serial:06d}"
+    return base[:8] + vin_check_digit(base) + base[9:]
+
+
+def _plate(rng: random.Random, prefix: str) -> str:
+    serial = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".replace("Q", "")
+    return f"{prefix}D{rng.choice(serial)}{rng.randrange(10000):04d}"
+
+
+def _vehicle_models(actor) -> list[VehicleModel]:
+    out = []
+    for code, name, series, energy, household, _vds in MODELS:
+        model = VehicleModel.objects.filter(code=code).first() or services.vehicle_model_create(
+            actor=actor, data={"code": code, "name": name, "series": series, "energy_type": energy,
+                               "household_rules_apply": household},
+            policy={"vehicle_months": 36, "vehicle_km": 60000, "sanbao_months": 24, "sanbao_km": 50000},
+            plan={"first_service_months": 3, "first_service_km": 3000, "interval_months": 6,
+                  "interval_km": 10000 if energy == EnergyType.BEV else 5000},
+            part_terms=KEY_PART_TERMS,
+        )
+        out.append(model)
+    return out
+
+
+def _suppliers_by_category() -> dict[str, list]:
+    try:
+        from aftersales.parts.models import Supplier
+    except ImportError:  # pragma: no cover
+        return {}
+    out: dict[str, list] = {}
+    for supplier in Supplier.objects.filter(is_active=True).order_by("code"):
+        for category in supplier.categories or []:
+            out.setdefault(category, []).append(supplier)
+    return out
+
+
+def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
+    if scale > 1:
+        try:
+            bulk = importlib.import_module("aftersales.customers.seed_bulk")
+        except ModuleNotFoundError as exc:
+            if exc.name != "aftersales.customers.seed_bulk":
+                raise
+        else:
+            bulk.seed_bulk(scale=scale, stdout=stdout)
+            return
+    if Customer.objects.exists():
+        return
+    rng = random.Random(20261130)
+    actor = get_user_model().objects.filter(username="admin").first()
+    models = _vehicle_models(actor)
+    suppliers = _suppliers_by_category()
+    prefixes = city_plate_prefixes()
+    today = timezone.localdate()
+    now = timezone.now()
+    per_dealer = max(1, round(40 * scale))
+    serial = 100000
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=[d[0] for d in DEALERS]).select_related("region")}
+    for code, _full, _short, city in DEALERS:
+        dealer = orgs.get(code)
+        if dealer is None:
+            continue
+        districts = DISTRICTS.get(city, ["高新区", "经开区", "新城区"])
+        for i in range(per_dealer):
+            roll = rng.random()
+            kind = CustomerKind.PERSON if roll < 0.88 else (CustomerKind.FLEET if roll < 0.95 else CustomerKind.COMPANY)
+            name = _name(rng) if kind == CustomerKind.PERSON else f"{dealer.region.name[:2]}{rng.choice(COMPANIES)}"
+            # ~8% of archives stay incomplete: half overdue (first visit 3–10 days ago), half fresh.
+            incomplete = i % 12 == 5
+            first_visit = now - timedelta(days=rng.randrange(3, 11) if incomplete and i % 24 == 5 else
+                                          (0 if incomplete else rng.randrange(30, 900)))
+            phones = [_mobile(rng)] + ([_mobile(rng)] if rng.random() < 0.2 else [])
+            district = rng.choice(districts)
+            address = {"province": "", "city": dealer.region.name, "district": district,
+                       "detail": f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋"
+                                 f"{rng.randrange(1, 25)}0{rng.randrange(1, 5)}室"}
+            customer = services.customer_create(
+                actor=actor,
+                data={"kind": kind, "name": name, "owning_dealer": dealer, "region": dealer.region,
+                      "source": rng.choice([CustomerSource.PURCHASE] * 6 + [CustomerSource.WALK_IN,
+                                                                             CustomerSource.REFERRAL,
+                                                                             CustomerSource.CALL_CENTRE]),
+                      "gender": rng.choice(["m", "f", ""]) if kind == CustomerKind.PERSON else "",
+                      "person_in_charge": _name(rng) if kind != CustomerKind.PERSON and not incomplete else "",
+                      "first_visit_at": first_visit},
+                phones=phones, addresses=[] if incomplete else [address])
+            if incomplete and i % 24 != 5:
+                continue  # a fresh customer without vehicle yet
+            for _v in range(1 if rng.random() < 0.75 else 2):
+                serial += 1
+                model_index = rng.randrange(len(models)) if kind == CustomerKind.PERSON else 3
+                model = models[model_index]
+                sold = today - timedelta(days=rng.randrange(20, 1400))
+                produced = sold - timedelta(days=rng.randrange(20, 120))
+                km_per_day = rng.uniform(15, 90)
+                age = (today - sold).days
+                vehicle = services.vehicle_create(actor=actor, data={
+                    "vin": _vin(MODELS[model_index][5], produced.year, serial),
+                    "plate": _plate(rng, prefixes.get(city, "京A")), "vehicle_model": model,
+                    "colour": rng.choice(COLOURS), "production_date": produced,
+                    "production_batch": f"{produced:%Y%m}-{rng.randrange(1, 4):02d}",
+                    "selling_dealer": dealer, "servicing_dealer": dealer, "owner": customer,
+                    "sale_date": sold, "invoice_date": sold, "delivery_date": sold + timedelta(days=rng.randrange(0, 6)),
+                    "current_mileage": rng.randrange(5, 60), "mileage_read_on": sold})
+                for fraction in sorted(rng.sample([0.3, 0.6, 0.9, 1.0], k=rng.randrange(1, 4))):
+                    read_on = sold + timedelta(days=int(age * fraction))
+                    services.record_mileage(actor=actor, vehicle=vehicle, reading_km=int(age * fraction * km_per_day),
+                                            read_on=min(read_on, today), source=MileageSource.RECEPTION)
+                for category in KEY_PART_TERMS:
+                    choices = suppliers.get(category) or [None]
+                    services.set_key_part_lot(actor=actor, vehicle=vehicle, category=category,
+                                              supplier=choices[serial % len(choices)],
+                                              lot_number=f"{category[:3].upper()}{produced:%y%m}{rng.randrange(1, 6):02d}",
+                                              serial_number=f"{category[:1].upper()}{serial:08d}")
+                if rng.random() < 0.6:
+                    services.document_create(actor=actor, data={
+                        "customer": customer, "vehicle": vehicle, "organisation": dealer,
+                        "kind": rng.choice([DocumentKind.SERVICE_RECEIPT, DocumentKind.SERVICE_RECEIPT,
+                                            DocumentKind.INVOICE, DocumentKind.WARRANTY_CARD,
+                                            DocumentKind.SURVEY_FORM]),
+                        "title": rng.choice(["首保结算单", "定保结算单", "购车发票", "保修手册登记页", "满意度调查表"]),
+                        "number": f"{code}-{serial}", "document_date": min(sold + timedelta(days=rng.randrange(1, 200)), today),
+                        "amount": Decimal(rng.randrange(0, 200000)) / 100, "received_on": today - timedelta(days=rng.randrange(0, 60)),
+                        "content_text": rng.choice(["更换机油机滤，检查高压线束", "首保免费检查", "客户返回签字回执",
+                                                    "电池健康度检测 98%", "空调滤芯更换"])})
+    if stdout is not None:
+        stdout.write(f"customers: {Customer.objects.count()} customers\n")
+
+
+register_seed_step(SeedStep(name="customers", order=30, run=seed_customers))

@@ -1,0 +1,144 @@
+"""Reads for the customer archive, all scoped by ``.restrict(user)`` (DESIGN.md rule 2)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from aftersales.core.models import AuditEvent
+
+from .models import (
+    Customer,
+    CustomerAddress,
+    CustomerDocument,
+    MileageReading,
+    Vehicle,
+    VehicleModel,
+    VehicleOwnership,
+)
+from .services import ARCHIVE_DEADLINE
+
+# Audit actions and fields that make up a customer's change history (R-CUS-1).
+HISTORY_FIELDS = ("primary_phone", "person_in_charge", "owning_dealer", "region", "name", "kind", "address",
+                  "number", "detail", "province", "city", "district")
+HISTORY_ACTIONS = ("customers.customer.updated", "customers.customer.primary_phone_changed",
+                   "customers.phone.added", "customers.phone.removed", "customers.address.added",
+                   "customers.address.updated")
+
+
+def customer_list(*, user) -> QuerySet[Customer]:
+    return Customer.objects.restrict(user).select_related("owning_dealer", "region")
+
+
+def _vehicle_prefetches(prefix: str = "") -> list:
+    return [
+        Prefetch(f"{prefix}mileage_readings", queryset=MileageReading.objects.order_by("read_on", "id")),
+        f"{prefix}vehicle_model__warranty_policy__part_terms",
+    ]
+
+
+def _vehicles_qs() -> QuerySet[Vehicle]:
+    return (Vehicle.objects.select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan",
+                                           "selling_dealer", "servicing_dealer")
+            .prefetch_related(*_vehicle_prefetches()))
+
+
+def customer_detail_360(*, user, pk: int) -> Customer:
+    """The customer with everything the 360 page shows, in a fixed number of queries."""
+    qs = customer_list(user=user).select_related("responsible").prefetch_related(
+        "phones", "addresses",
+        Prefetch("vehicles", queryset=_vehicles_qs()),
+        Prefetch("documents", queryset=CustomerDocument.objects.select_related("vehicle")),
+        Prefetch("ownerships", queryset=VehicleOwnership.objects.select_related("vehicle")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def customer_change_history(customer_id: int, *, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Changes of address, phone, person in charge, owning dealer… (who, when, old → new)."""
+    return (AuditEvent.objects.filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
+            .select_related("actor")[:limit])
+
+
+def contact_consents(customer_id: int) -> list:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("notifications", "ContactConsent")
+    except LookupError:
+        return []
+    latest: dict = {}
+    for c in model.objects.filter(customer_id=customer_id).order_by("-recorded_at", "-id"):
+        latest.setdefault((c.contact, c.channel, c.purpose), c)
+    return list(latest.values())
+
+
+def vehicle_list(*, user) -> QuerySet[Vehicle]:
+    return Vehicle.objects.restrict(user).select_related("vehicle_model", "owner", "selling_dealer",
+                                                         "servicing_dealer")
+
+
+def vehicle_detail(*, user) -> QuerySet[Vehicle]:
+    return (vehicle_list(user=user)
+            .select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan")
+            .prefetch_related(*_vehicle_prefetches(),
+                              Prefetch("ownerships", queryset=VehicleOwnership.objects.select_related("customer")),
+                              Prefetch("key_parts", queryset=_key_parts_qs())))
+
+
+def _key_parts_qs():
+    from .models import KeyPartLot
+
+    return KeyPartLot.objects.select_related("supplier", "part").order_by("category")
+
+
+def vehicle_model_list(*, user) -> QuerySet[VehicleModel]:
+    """Vehicle models are brand reference data: every signed-in user may read them."""
+    if not user.is_authenticated:
+        return VehicleModel.objects.none()
+    return (VehicleModel.objects.select_related("warranty_policy", "maintenance_plan")
+            .prefetch_related("warranty_policy__part_terms").annotate(vehicle_count=Count("vehicles")))
+
+
+def document_list(*, user) -> QuerySet[CustomerDocument]:
+    return CustomerDocument.objects.restrict(user).select_related("customer", "vehicle", "organisation")
+
+
+def document_search(qs: QuerySet[CustomerDocument], q: str) -> QuerySet[CustomerDocument]:
+    q = (q or "").strip()
+    if not q:
+        return qs
+    return qs.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(content_text__icontains=q)
+                     | Q(customer__name__icontains=q))
+
+
+def document_summary(qs: QuerySet[CustomerDocument]) -> dict:
+    """Counts by kind and by month (R-CUS-6 "countable and analysable"), as SQL aggregates."""
+    by_kind = list(qs.order_by().values("kind").annotate(count=Count("id")).order_by("-count"))
+    by_month = list(qs.filter(document_date__isnull=False).order_by()
+                    .annotate(month=TruncMonth("document_date")).values("month", "kind")
+                    .annotate(count=Count("id")).order_by("-month", "kind")[:120])
+    return {"by_kind": by_kind, "by_month": by_month, "total": sum(r["count"] for r in by_kind)}
+
+
+def incomplete_archives(*, user) -> QuerySet[Customer]:
+    """Archives not yet complete (R-CUS-3), with ``is_late`` when the first visit is over 2 days ago."""
+    late_before = timezone.now() - ARCHIVE_DEADLINE
+    return (customer_list(user=user)
+            .filter(is_active=True, archive_completed_at__isnull=True)
+            .annotate(has_address=Exists(CustomerAddress.objects.filter(customer=OuterRef("pk"))),
+                      has_vehicle=Exists(Vehicle.objects.filter(owner=OuterRef("pk"))),
+                      is_late=Q(first_visit_at__lt=late_before))
+            .order_by("first_visit_at", "id"))
+
+
+def incomplete_archive_counts(*, user) -> tuple[int, int]:
+    """(incomplete, late) for the work item; two COUNTs."""
+    late_before = timezone.now() - ARCHIVE_DEADLINE
+    qs = customer_list(user=user).filter(is_active=True, archive_completed_at__isnull=True)
+    agg = qs.aggregate(total=Count("id"), late=Count("id", filter=Q(first_visit_at__lt=late_before)))
+    return agg["total"], agg["late"]
+
+

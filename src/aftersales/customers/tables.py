@@ -1,0 +1,89 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import presenters
+from .models import Customer, CustomerDocument, Vehicle, VehicleModel
+
+
+class CustomerTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    primary_phone = tables.Column(verbose_name=_("Primary phone"))
+
+    class Meta:
+        model = Customer
+        fields = ("code", "name", "kind", "primary_phone", "owning_dealer", "region", "source",
+                  "first_visit_at", "archive_completed_at")
+        order_by = ("-first_visit_at",)
+        attrs = {"class": "table table-sm table-hover"}
+
+    def render_primary_phone(self, value):
+        return presenters.phone(value, self.request.user)
+
+
+class IncompleteArchiveTable(tables.Table):
+    name = tables.Column(linkify=True)
+    missing = tables.Column(verbose_name=_("Missing"), empty_values=(), orderable=False)
+    is_late = tables.BooleanColumn(verbose_name=_("Overdue"), orderable=False)
+
+    class Meta:
+        model = Customer
+        fields = ("code", "name", "kind", "owning_dealer", "first_visit_at", "missing", "is_late")
+        attrs = {"class": "table table-sm table-hover"}
+        row_attrs = {"class": lambda record: "table-danger" if record.is_late else "",
+                     "data-late": lambda record: "1" if record.is_late else "0"}
+
+    def render_missing(self, record):
+        from .services import missing_archive_fields
+
+        labels = {"name": _("name"), "primary_phone": _("primary phone"), "address": _("address"),
+                  "region": _("region"), "owning_dealer": _("owning dealer"), "vehicle": _("vehicle"),
+                  "person_in_charge": _("person in charge")}
+        missing = missing_archive_fields(record, has_address=record.has_address, has_vehicle=record.has_vehicle)
+        return "、".join(str(labels[m]) for m in missing)
+
+
+class VehicleTable(tables.Table):
+    vin = tables.Column(linkify=True)
+    plate = tables.Column(linkify=True)
+    owner = tables.Column(linkify=True)
+
+    class Meta:
+        model = Vehicle
+        fields = ("vin", "plate", "vehicle_model", "production_batch", "owner", "selling_dealer",
+                  "servicing_dealer", "sale_date", "current_mileage")
+        attrs = {"class": "table table-sm table-hover"}
+
+
+class VehicleModelTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    vehicle_count = tables.Column(verbose_name=_("Vehicles"))
+    warranty = tables.Column(verbose_name=_("Warranty"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = VehicleModel
+        fields = ("code", "name", "series", "energy_type", "warranty", "vehicle_count", "is_active")
+        order_by = ("code",)
+        attrs = {"class": "table table-sm table-hover"}
+
+    def render_warranty(self, record):
+        try:
+            policy = record.warranty_policy
+        except VehicleModel.warranty_policy.RelatedObjectDoesNotExist:
+            policy = None
+        if policy is None:
+            return "—"
+        return format_html("{} / {} km", _("%(n)s months") % {"n": policy.vehicle_months}, policy.vehicle_km)
+
+
+class DocumentTable(tables.Table):
+    title = tables.Column(linkify=True)
+    customer = tables.Column(linkify=True)
+
+    class Meta:
+        model = CustomerDocument
+        fields = ("kind", "title", "number", "customer", "vehicle", "document_date", "amount", "received_on",
+                  "organisation")
+        attrs = {"class": "table table-sm table-hover"}
