@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
         "MessageCategoryEnum": "aftersales.notifications.choices.MessageCategory",
         "MessageStatusEnum": "aftersales.notifications.choices.MessageStatus",
         "NotificationLevelEnum": "aftersales.notifications.choices.NotificationLevel",
+        "PartCategoryEnum": "aftersales.parts.choices.PartCategory",
+        "PartUnitEnum": "aftersales.parts.choices.PartUnit",
     },
 }
 

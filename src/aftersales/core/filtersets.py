@@ -17,7 +17,21 @@ def yes_no_filter(label, **kwargs):
     return django_filters.BooleanFilter(label=label, widget=AnyYesNoWidget, **kwargs)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the filter widgets (date pickers for dates), wherever the form is shown."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            from .forms import style_form
+
+            style_form(form)
+            form._styled = True
+        return form
+
+
+class SearchFilterSet(StyledFilterSet):
     """Adds ``q``: a case-insensitive search over ``search_fields``."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

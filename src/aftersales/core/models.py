@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet
-
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
+from .scoping import ScopedQuerySet
 
 
 class BaseModel(models.Model):
@@ -27,7 +26,7 @@ class BaseModel(models.Model):
     # Subclasses that hold organisation data set a ``ScopeRule``; None means "not scoped" (reference data).
     scope_rule = None
     # Fields whose history users care about; audit always records every changed field.
-    audit_exclude: tuple[str, ...] = ("updated_at", "version")
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
 
     class Meta:
         abstract = True

@@ -9,18 +9,49 @@ from .registry import timeline_renderer
 
 
 class TimelineEntry:
-    __slots__ = ("event", "text")
+    """An event as a person reads it: a sentence and changes labelled with the fields' own names."""
 
-    def __init__(self, event: AuditEvent, text: str):
+    __slots__ = ("event", "text", "changes")
+
+    def __init__(self, event: AuditEvent, text: str, changes: list[tuple[str, str, object, object]]):
         self.event = event
         self.text = text
+        self.changes = changes
+
+
+def _display(field, value):
+    if isinstance(value, dict) and "repr" in value:
+        return value["repr"]
+    if field is not None and getattr(field, "choices", None) and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("Yes") if value else gettext("No")
+    return value
+
+
+def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]:
+    """(field name, field label, old, new) for display; apps may mask values by field name."""
+    model = event.content_type.model_class() if event.content_type_id else None
+    out = []
+    for name, pair in (event.changes or {}).items():
+        if name in ("created_at", "updated_at", "version") or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            continue
+        try:
+            field = model._meta.get_field(name) if model else None
+        except Exception:
+            field = None
+        label = str(getattr(field, "verbose_name", name)) if field is not None else name
+        out.append((name, label, _display(field, pair[0]), _display(field, pair[1])))
+    return out
 
 
 def _entries(events) -> list[TimelineEntry]:
     out = []
     for e in events:
         render = timeline_renderer(e.action)
-        out.append(TimelineEntry(e, render(e) if render else ""))
+        out.append(TimelineEntry(e, render(e) if render else "", labelled_changes(e)))
     return out
 
 

@@ -162,6 +162,7 @@ class RevealForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_form(self)
+        self.fields["reason"].widget.attrs["placeholder"] = _("Reason for viewing, e.g. customer called back")
 
 
 class VehicleModelForm(ServiceModelForm):

@@ -54,20 +54,18 @@ def _mask_value(value, mask):
     return value
 
 
-def changes_for(changes: dict, user) -> list[tuple[str, object, object]]:
-    """Audit ``changes`` as (field, old, new) rows with personal fields masked for this user."""
+def masked_changes(changes, user) -> list[tuple[str, str, object, object]]:
+    """Labelled timeline changes (core.selectors.labelled_changes) with personal fields masked."""
     see = can_see_personal_data(user)
     rows = []
-    for name, pair in (changes or {}).items():
-        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        old, new = (v.get("repr") if isinstance(v, dict) and "repr" in v else v for v in (old, new))
+    for name, label, old, new in changes:
         mask = _CHANGE_MASKS.get(name)
         if mask and not see:
             old, new = _mask_value(old, mask), _mask_value(new, mask)
-        rows.append((name, old, new))
+        rows.append((name, label, old, new))
     return rows
 
 
 def timeline_rows(entries, user) -> list[dict]:
-    """Timeline entries (core.selectors.TimelineEntry) ready for customers/_timeline.html."""
-    return [{"event": e.event, "text": e.text, "changes": changes_for(e.event.changes, user)} for e in entries]
+    """Timeline entries (core.selectors.TimelineEntry) for core/_timeline.html, masked for ``user``."""
+    return [{"event": e.event, "text": e.text, "changes": masked_changes(e.changes, user)} for e in entries]

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import can_see_personal_data
-from aftersales.core.selectors import timeline_for_customer, timeline_for_vehicle
+from aftersales.core.selectors import labelled_changes, timeline_for_customer, timeline_for_vehicle
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
     ObjectDetailView,
@@ -84,7 +84,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         today = timezone.localdate()
         if can_see_personal_data(user):
             services.log_personal_data_view(actor=user, customer=customer)
-        history = [{"event": e, "changes": presenters.changes_for(e.changes, user)}
+        history = [{"event": e, "changes": presenters.masked_changes(labelled_changes(e), user)}
                    for e in selectors.customer_change_history(customer.pk)]
         ctx.update(
             object=customer, title=str(customer), model_meta=Customer._meta,

@@ -6,10 +6,9 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import style_form
+from aftersales.core.filtersets import SearchFilterSet, StyledFilterSet
 
 from .choices import (
     Channel,
@@ -26,32 +25,6 @@ from .services import SHANGHAI
 def _day_start(day: dt.date) -> dt.datetime:
     # Aware bounds (not ``created_at__date``) so the time index is used.
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter widgets (date pickers for dates)."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            style_form(form)
-            form._styled = True
-        return form
-
-
-class SearchFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        q = Q()
-        for f in self.search_fields:
-            q |= Q(**{f"{f}__icontains": value})
-        return queryset.filter(q)
 
 
 class NotificationFilterSet(StyledFilterSet):

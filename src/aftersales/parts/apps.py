@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartsConfig(AppConfig):
+    name = "aftersales.parts"
+    label = "parts"
+    verbose_name = _("Parts")
+
+    def ready(self) -> None:
+        from aftersales.core.registry import register_timeline_renderer
+
+        from . import nav, roles, seed  # noqa: F401  (menu, role permissions, demo data step)
+        from .timeline import render_event
+
+        register_timeline_renderer("parts.", render_event)
