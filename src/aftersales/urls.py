@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("aftersales.notifications.urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("customers/", include("aftersales.customers.urls")),
+    path("imports/", include("aftersales.core.imports.urls")),
     path("", include("aftersales.core.urls")),
 ]
 

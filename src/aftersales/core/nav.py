@@ -8,8 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .registry import NavItem, PeriodicJob, WorkItem, register_nav, register_periodic, register_work_items
 
+
+def may_import_or_export(user) -> bool:
+    from .imports.registry import exporters, importers
+
+    perms = [i.permission for i in importers().values()] + [e.permission for e in exporters().values()]
+    return any(user.has_perm(p) for p in perms)
+
+
 register_nav("system", _("System"), 900, [
     NavItem(_("Background jobs"), "core:job_list", permission="core.view_jobs", order=10),
+    NavItem(_("Imports and exports"), "imports:list", order=15, visible=lambda user: may_import_or_export(user)),
     NavItem(_("Personal data access log"), "core:access_log", permission="core.view_personaldataaccess", order=20),
     NavItem(_("API documentation"), "api-docs", order=80),
 ])

@@ -30,6 +30,7 @@ from aftersales.core.validators import (
     validate_vin,
 )
 
+from . import lookup
 from .choices import CustomerKind, MileageSource
 from .models import (
     Customer,
@@ -169,6 +170,7 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     if addresses:
         changes["addresses"] = [None, [_address_text(a) for a in addresses]]
     audit.record(actor=actor, action="customers.customer.created", obj=customer, changes=changes)
+    lookup.reindex_customer(customer.pk)
     return refresh_archive_state(customer, actor=actor)
 
 
@@ -213,6 +215,7 @@ def customer_update(customer: Customer, *, actor, data: dict, m2m: dict | None =
         data["name_initials"] = name_initials(data["name"])
     customer = core_services.update_object(customer, actor=actor, data=data, expected_version=expected_version,
                                            action="customers.customer.updated")
+    lookup.reindex_customer(customer.pk)
     return refresh_archive_state(customer, actor=actor)
 
 
@@ -229,6 +232,7 @@ def phone_add(*, actor, customer: Customer, number: str, label: str = "", make_p
     if make_primary or first:
         _set_primary_phone(customer, actor=actor, phone=phone)
     refresh_archive_state(customer, actor=actor)
+    lookup.reindex_customer(customer.pk)
     return phone
 
 
@@ -244,6 +248,7 @@ def phone_remove(*, actor, phone: CustomerPhone) -> None:
     phone.delete()
     if was_primary:
         _set_primary_phone(customer, actor=actor, phone=others[0])
+    lookup.reindex_customer(customer.pk)
 
 
 @transaction.atomic
@@ -323,6 +328,7 @@ def vehicle_create(*, actor, data: dict, m2m: dict | None = None, allow_other_pl
         MileageReading.objects.create(vehicle=vehicle, reading_km=vehicle.current_mileage,
                                       read_on=vehicle.mileage_read_on or timezone.localdate(),
                                       source=MileageSource.SALE, recorded_by=actor if getattr(actor, "pk", None) else None)
+    lookup.reindex_vehicle(vehicle.pk)
     return vehicle
 
 
@@ -344,6 +350,7 @@ def vehicle_update(vehicle: Vehicle, *, actor, data: dict, m2m: dict | None = No
                      note=vehicle.vin_override_reason, changes={"vin": [old_vin, vehicle.vin]})
     if new_owner is not None and new_owner.pk != vehicle.owner_id:
         vehicle = change_owner(actor=actor, vehicle=vehicle, new_owner=new_owner, reason=_("Changed on the vehicle form"))
+    lookup.reindex_vehicle(vehicle.pk)
     return vehicle
 
 
@@ -369,6 +376,7 @@ def change_owner(*, actor, vehicle: Vehicle, new_owner: Customer, on: date | Non
                      changes={"owner": [old_owner, new_owner]}, customer_id=old_owner.pk)
         refresh_archive_state(old_owner, actor=actor)
     refresh_archive_state(new_owner, actor=actor)
+    lookup.reindex_vehicle(vehicle.pk)
     return vehicle
 
 

@@ -1,24 +1,16 @@
 from django.urls import path
 
+from aftersales.core.routing import crud
+
 from . import views
+from .lookup import urlpatterns_page
 
 app_name = "customers"
 
 
-def crud(prefix: str, name: str, list_view, detail_view, edit_view, deactivate_view=None):
-    urls = [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/new/", edit_view.as_view(), name=f"{name}_add"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
-    ]
-    if deactivate_view is not None:
-        urls.append(path(f"{prefix}/<int:pk>/deactivate/", deactivate_view.as_view(), name=f"{name}_deactivate"))
-    return urls
-
-
 urlpatterns = [
     path("", views.CustomerListView.as_view(), name="index"),
+    *urlpatterns_page,
     *crud("customers", "customer", views.CustomerListView, views.CustomerDetailView, views.CustomerEditView,
           views.CustomerDeactivateView),
     path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="customer_reveal"),

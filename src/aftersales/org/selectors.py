@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import Scope
@@ -24,19 +24,31 @@ def region_subtree_ids(regions) -> set[int]:
 
 def resolve_scope(user) -> Scope:
     """Head office sees everything; region roles see their regions' organisations; everyone at a
-    dealer or service station sees their own organisation only (whatever their role)."""
+    dealer or service station sees their own organisation only (whatever their role).
+
+    One query for everyone (profile, organisation and role levels together); region staff pay one
+    or two more for their regions.  Every scoped request runs this, so it is kept that cheap.
+    """
     if user.is_superuser:
         return Scope(everything=True, label=_("All organisations"))
-    profile = (StaffProfile.objects.select_related("organisation").filter(user=user, is_active=True).first())
+    levels = Role.objects.filter(staff=OuterRef("pk"))
+    profile = (
+        StaffProfile.objects.select_related("organisation")
+        .filter(user=user, is_active=True)
+        .annotate(
+            sees_all=Exists(levels.filter(scope_level=ScopeLevel.ALL)),
+            sees_regions=Exists(levels.filter(scope_level=ScopeLevel.REGION)),
+        )
+        .first()
+    )
     if profile is None or not profile.organisation.is_active:
         return Scope.nothing()
     org = profile.organisation
     if org.kind != OrganisationKind.HEAD_OFFICE:
         return Scope(organisation_ids=frozenset({org.pk}), label=str(org))
-    levels = set(profile.roles.values_list("scope_level", flat=True))
-    if ScopeLevel.ALL in levels:
+    if profile.sees_all:
         return Scope(everything=True, label=_("All organisations"))
-    if ScopeLevel.REGION in levels:
+    if profile.sees_regions:
         covered = list(profile.regions_covered.all())
         region_ids = region_subtree_ids(covered)
         ids = set(Organisation.objects.filter(region_id__in=region_ids).values_list("pk", flat=True))

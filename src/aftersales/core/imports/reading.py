@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,7 @@ from .registry import Column
 
 ROW = "__row"
 ERRORS = "__errors"
-DEFAULT_CHUNK_ROWS = 100_000
+DEFAULT_CHUNK_ROWS = 50_000
 SAMPLE_BYTES = 1 << 20
 
 
@@ -183,15 +184,43 @@ class CsvReader(TableReader):
         self.headers = list(schema.names())
         self.mapping = map_headers(self.headers, columns)
 
+    def _blocks(self) -> Iterator[bytes]:
+        """Byte blocks of whole records: cut at a newline outside quotes (even quote count), so a
+        quoted multi-line cell is never split.  Memory stays at one block whatever the file size."""
+        block_bytes = max(self.chunk_rows * 120, 1 << 20)
+        with open(self.path, "rb") as fh:
+            fh.readline()  # header
+            carry = b""
+            while True:
+                data = fh.read(block_bytes)
+                if not data:
+                    if carry.strip():
+                        yield carry
+                    return
+                buf = carry + data
+                pos = buf.rfind(b"\n")
+                while pos != -1 and buf.count(b'"', 0, pos) % 2:
+                    pos = buf.rfind(b"\n", 0, pos)
+                if pos == -1:
+                    carry = buf
+                    continue
+                yield buf[:pos + 1]
+                carry = buf[pos + 1:]
+
     def chunks(self) -> Iterator[pl.DataFrame]:
-        rename = {self.headers[i]: name for i, name in self.mapping.items()}
-        lf = (pl.scan_csv(self.path, infer_schema=False, row_index_name=ROW, row_index_offset=2,
-                          truncate_ragged_lines=True, missing_columns="insert")
-              .select([ROW, *rename]).rename(rename))
+        rename = dict(self.mapping)
+        width = len(self.headers)
+        offset = 2
         try:
-            for batch in lf.collect_batches(chunk_size=self.chunk_rows):
-                yield _finish_chunk(batch, self.columns)
-        except pl.exceptions.ComputeError as exc:
+            for block in self._blocks():
+                df = pl.read_csv(io.BytesIO(block), has_header=False, infer_schema=False,
+                                 truncate_ragged_lines=True, new_columns=[f"c{i}" for i in range(width)],
+                                 columns=list(range(width)) if width else None)
+                df = df.select([pl.col(f"c{i}").alias(n) for i, n in rename.items()]).with_row_index(
+                    ROW, offset=offset)
+                offset += df.height
+                yield _finish_chunk(df, self.columns)
+        except pl.exceptions.PolarsError as exc:
             text = str(exc)
             if "utf-8" in text.lower() or "utf8" in text.lower():
                 raise ImportFileError(_("The file mixes encodings: part of it is not valid UTF-8. "
@@ -313,7 +342,7 @@ class XlsxReader(TableReader):
             yield self._frame(rows, buf, formula_rows, formula_cols)
 
     def _frame(self, rows, buf, formula_rows, formula_cols) -> pl.DataFrame:
-        df = pl.DataFrame({ROW: rows, **buf}, schema={ROW: pl.Int64, **{n: pl.String for n in buf}})
+        df = pl.DataFrame({ROW: rows, **buf}, schema={ROW: pl.Int64, **dict.fromkeys(buf, pl.String)})
         df = _finish_chunk(df, self.columns)
         if self.formulas:
             marks: dict[str, list] = {}

@@ -77,35 +77,53 @@ def _vin_ok(vin: pl.Expr) -> pl.Expr:
     return vin.str.contains(f"^[{''.join(_ALPHABET)}]{{17}}$") & (vin.str.slice(8, 1) == vin_check_digit(vin))
 
 
-def vin_check(expr: pl.Expr, *, check_digit: bool = True) -> tuple[pl.Expr, pl.Expr]:
-    vin = normalise_vin(expr)
-    length = vin.str.len_chars()
-    chars = [vin.str.slice(i, 1) for i in range(v.VIN_LENGTH)]
-    bad = [~c.is_in(_ALPHABET) for c in chars]
-    bad_not_ioq = pl.any_horizontal(b & ~c.is_in(["I", "O", "Q"]) for b, c in zip(bad, chars, strict=True))
-    n_bad = pl.sum_horizontal(b.cast(pl.Int32) for b in bad)
-    positions = pl.concat_list(
-        pl.when(b).then(pl.lit(str(i + 1))) for i, b in enumerate(bad)
-    ).list.drop_nulls().list.join(", ")
-    suggestion = vin.str.replace_all("O", "0", literal=True).str.replace_all("I", "1", literal=True)
-    expected = vin_check_digit(vin)
-    found = vin.str.slice(8, 1)
+def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = True) -> pl.DataFrame:
+    """Add ``{out}`` (normalised VIN) and ``{out}_err`` (reason or null) for a VIN column."""
+    t = f"{out}__"
+    df = df.with_columns(normalise_vin(pl.col(column)).alias(out))
+    vin = pl.col(out)
+    df = df.with_columns(
+        vin.str.len_chars().alias(f"{t}len"),
+        *[(~vin.str.slice(i, 1).is_in(_ALPHABET)).alias(f"{t}b{i}") for i in range(v.VIN_LENGTH)],
+        *[(~vin.str.slice(i, 1).is_in(_ALPHABET + ["I", "O", "Q"])).alias(f"{t}x{i}") for i in range(v.VIN_LENGTH)],
+        vin.str.replace_all("O", "0", literal=True).str.replace_all("I", "1", literal=True).alias(f"{t}sugg"),
+        vin.str.slice(8, 1).alias(f"{t}found"),
+    )
+    bad = [pl.col(f"{t}b{i}") for i in range(v.VIN_LENGTH)]
+    df = df.with_columns(
+        pl.sum_horizontal(b.cast(pl.Int32) for b in bad).alias(f"{t}nbad"),
+        pl.any_horizontal(pl.col(f"{t}x{i}") for i in range(v.VIN_LENGTH)).alias(f"{t}notioq"),
+        pl.concat_list(pl.when(b).then(pl.lit(str(i + 1))) for i, b in enumerate(bad))
+        .list.drop_nulls().list.join(", ").alias(f"{t}pos"),
+        vin_check_digit(vin).alias(f"{t}expected"),
+        _vin_ok(pl.col(f"{t}sugg")).alias(f"{t}suggok"),
+    )
+    n_bad, positions, suggestion = pl.col(f"{t}nbad"), pl.col(f"{t}pos"), pl.col(f"{t}sugg")
 
     def plural(msg, **ph):
-        return pl.when(n_bad == 1).then(fmt(_plural(msg, 1, **ph), **{k: e for k, e in ph.items()})).otherwise(
-            fmt(_plural(msg, 2, **ph), **{k: e for k, e in ph.items()}))
+        return pl.when(n_bad == 1).then(fmt(_plural(msg, 1, **ph), **ph)).otherwise(fmt(_plural(msg, 2, **ph), **ph))
 
     error = (
-        pl.when(length != v.VIN_LENGTH).then(fmt(v._MSG_VIN_LENGTH, length=length))
+        pl.when(pl.col(f"{t}len") != v.VIN_LENGTH).then(fmt(v._MSG_VIN_LENGTH, length=pl.col(f"{t}len")))
         .when(n_bad > 0).then(
-            pl.when(bad_not_ioq).then(plural(v._MSG_VIN_BAD_CHARS, positions=positions))
-            .when(_vin_ok(suggestion)).then(plural(v._MSG_VIN_IOQ_SUGGEST, positions=positions, suggestion=suggestion))
+            pl.when(pl.col(f"{t}notioq")).then(plural(v._MSG_VIN_BAD_CHARS, positions=positions))
+            .when(pl.col(f"{t}suggok")).then(plural(v._MSG_VIN_IOQ_SUGGEST, positions=positions, suggestion=suggestion))
             .otherwise(plural(v._MSG_VIN_IOQ, positions=positions))
         )
     )
     if check_digit:
-        error = error.when(found != expected).then(fmt(v._MSG_VIN_CHECK, expected=expected, found=found))
-    return vin, error.otherwise(pl.lit(None, dtype=pl.String))
+        error = error.when(pl.col(f"{t}found") != pl.col(f"{t}expected")).then(
+            fmt(v._MSG_VIN_CHECK, expected=pl.col(f"{t}expected"), found=pl.col(f"{t}found")))
+    df = df.with_columns(error.otherwise(pl.lit(None, dtype=pl.String)).alias(f"{out}_err"))
+    return df.drop([c for c in df.columns if c.startswith(t)])
+
+
+def vin_check(expr: pl.Expr, *, check_digit: bool = True) -> tuple[pl.Expr, pl.Expr]:
+    """Expression form (small frames, tests): normalised VIN and error."""
+    return (normalise_vin(expr),
+            pl.struct(expr.alias("v")).map_batches(
+                lambda s: vin_columns(s.struct.unnest(), "v", "o", check_digit=check_digit)["o_err"],
+                return_dtype=pl.String))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,11 +175,11 @@ _SEP = v._PHONE_SEPARATORS.pattern
 _DASH_EXT = r"(?s)" + v._PHONE_DASH_EXT.pattern
 
 
-def _national(digits: pl.Expr, international) -> tuple[pl.Expr, pl.Expr]:
+def _national(digits: pl.Expr, international: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(kind, nsn) of a digit column; ``digits`` and ``international`` should be plain columns."""
     mobile = digits.str.contains(f"^(?:{v._MOBILE.pattern})$")
     service = digits.str.contains(f"^(?:{v._SERVICE.pattern})$")
-    intl = pl.lit(international) if isinstance(international, bool) else international
-    d2 = pl.when(intl & ~digits.str.starts_with("0")).then(pl.lit("0") + digits).otherwise(digits)
+    d2 = pl.when(international & ~digits.str.starts_with("0")).then(pl.lit("0") + digits).otherwise(digits)
     landline = d2.str.contains(f"^(?:{v._LANDLINE.pattern})$")
     kind = (pl.when(mobile).then(pl.lit("mobile")).when(service).then(pl.lit("service"))
             .when(landline).then(pl.lit("landline")).otherwise(pl.lit(None, dtype=pl.String)))
@@ -169,53 +187,71 @@ def _national(digits: pl.Expr, international) -> tuple[pl.Expr, pl.Expr]:
     return kind, nsn
 
 
-def _attempt(body: pl.Expr, international: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    digits = body.str.replace_all(_SEP, "")
-    is_digits = digits.str.contains(r"^\d+$")
-    k1, n1 = _national(digits, international)
-    rest = digits.str.slice(2)
-    k2, n2 = _national(rest, True)
-    retry = k1.is_null() & ~international & digits.str.starts_with("86")
-    kind = pl.when(~is_digits).then(pl.lit(None, dtype=pl.String)).when(retry).then(k2).otherwise(k1)
-    nsn = pl.when(~is_digits).then(pl.lit(None, dtype=pl.String)).when(retry).then(n2).otherwise(n1)
-    return kind, nsn
-
-
-def phone_parse(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(kind, national significant number, extension) — nulls where the text is not a phone."""
-    text0 = nfkc(expr).str.strip_chars()
-    ext_groups = text0.str.extract_groups(_EXT.pattern)
-    has_ext = ext_groups.struct.field("2").is_not_null()
-    ext = pl.when(has_ext).then(ext_groups.struct.field("2")).otherwise(pl.lit(""))
-    text1 = pl.when(has_ext).then(ext_groups.struct.field("1")).otherwise(text0)
-    intl_prefix = text1.str.extract(f"({_INTL})", 1)
-    international = intl_prefix.is_not_null()
-    text = pl.when(international).then(text1.str.slice(intl_prefix.str.len_chars())).otherwise(text1)
-
-    kind, nsn = _attempt(text, international)
-    dash = text.str.extract_groups(_DASH_EXT)
-    dk, dn = _attempt(dash.struct.field("1").fill_null(""), international)
-    use_dash = kind.is_null() & ~has_ext & dash.struct.field("1").is_not_null() & dk.is_not_null() & (dk != "mobile")
-    kind = pl.when(use_dash).then(dk).otherwise(kind)
-    nsn = pl.when(use_dash).then(dn).otherwise(nsn)
-    ext = pl.when(use_dash).then(dash.struct.field("2")).otherwise(ext)
-    bad = kind.is_null() | ((ext != "") & (kind == "mobile"))
+def _attempt(df: pl.DataFrame, body: str, intl: str, out: str) -> pl.DataFrame:
+    """Columns ``{out}_kind``/``{out}_nsn``: ``attempt()`` of core.validators over a column."""
+    df = df.with_columns(pl.col(body).str.replace_all(_SEP, "").alias(f"{out}_d"))
+    d = pl.col(f"{out}_d")
+    df = df.with_columns(d.str.contains(r"^\d+$").alias(f"{out}_isd"), d.str.slice(2).alias(f"{out}_d2"))
+    k1, n1 = _national(d, pl.col(intl))
+    k2, n2 = _national(pl.col(f"{out}_d2"), pl.lit(True))
+    df = df.with_columns(k1.alias(f"{out}_k1"), n1.alias(f"{out}_n1"), k2.alias(f"{out}_k2"), n2.alias(f"{out}_n2"))
+    retry = pl.col(f"{out}_k1").is_null() & ~pl.col(intl) & d.str.starts_with("86")
     none = pl.lit(None, dtype=pl.String)
-    return (pl.when(bad).then(none).otherwise(kind), pl.when(bad).then(none).otherwise(nsn),
-            pl.when(bad).then(none).otherwise(ext))
+    ok = pl.col(f"{out}_isd")
+    df = df.with_columns(
+        pl.when(~ok).then(none).when(retry).then(pl.col(f"{out}_k2")).otherwise(pl.col(f"{out}_k1")).alias(f"{out}_kind"),
+        pl.when(~ok).then(none).when(retry).then(pl.col(f"{out}_n2")).otherwise(pl.col(f"{out}_n1")).alias(f"{out}_nsn"),
+    )
+    return df.drop([f"{out}_{x}" for x in ("d", "isd", "d2", "k1", "n1", "k2", "n2")])
 
 
-def phone_check(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """(E.164, kind, national digits, error) — error null when valid."""
-    kind, nsn, ext = phone_parse(expr)
-    e164 = pl.when(kind.is_not_null()).then(
-        pl.concat_str([pl.lit("+86"), nsn, pl.when(ext != "").then(pl.lit(";ext=") + ext).otherwise(pl.lit(""))]))
-    digits = nfkc(expr).str.strip_chars().str.replace_all(_SEP, "")
-    area_hint = digits.str.contains(r"^[2-9]\d{6,7}$")
-    error = (pl.when(kind.is_not_null()).then(pl.lit(None, dtype=pl.String))
-             .when(area_hint).then(pl.lit(str(v._MSG_PHONE_AREA)))
-             .otherwise(pl.lit(str(v._MSG_PHONE_INVALID))))
-    return e164, kind, nsn, error
+def phone_columns(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
+    """Add ``{out}`` (E.164), ``{out}_kind``, ``{out}_nsn``, ``{out}_err`` for a phone column.
+
+    Built in stages of plain columns (not one nested expression) so planning stays cheap."""
+    t = f"{out}__"
+    df = df.with_columns(nfkc(pl.col(column)).str.strip_chars().alias(f"{t}t0"))
+    df = df.with_columns(pl.col(f"{t}t0").str.extract_groups(_EXT.pattern).alias(f"{t}eg"))
+    df = df.with_columns(pl.col(f"{t}eg").struct.field("1").alias(f"{t}pre"),
+                         pl.col(f"{t}eg").struct.field("2").alias(f"{t}ext0"))
+    df = df.with_columns(pl.col(f"{t}ext0").is_not_null().alias(f"{t}hasext"))
+    df = df.with_columns(pl.when(pl.col(f"{t}hasext")).then(pl.col(f"{t}pre")).otherwise(pl.col(f"{t}t0"))
+                         .alias(f"{t}t1"))
+    df = df.with_columns(pl.col(f"{t}t1").str.extract(f"({_INTL})", 1).alias(f"{t}ip"))
+    df = df.with_columns(pl.col(f"{t}ip").is_not_null().alias(f"{t}intl"))
+    df = df.with_columns(pl.when(pl.col(f"{t}intl")).then(pl.col(f"{t}t1").str.slice(pl.col(f"{t}ip").str.len_chars()))
+                         .otherwise(pl.col(f"{t}t1")).alias(f"{t}text"))
+    df = df.with_columns(pl.col(f"{t}text").str.extract_groups(_DASH_EXT).alias(f"{t}dg"))
+    df = df.with_columns(pl.col(f"{t}dg").struct.field("1").fill_null("").alias(f"{t}d1"),
+                         pl.col(f"{t}dg").struct.field("1").is_not_null().alias(f"{t}hasdash"),
+                         pl.col(f"{t}dg").struct.field("2").alias(f"{t}d2"))
+    df = _attempt(df, f"{t}text", f"{t}intl", f"{t}a")
+    df = _attempt(df, f"{t}d1", f"{t}intl", f"{t}b")
+    kind, dk = pl.col(f"{t}a_kind"), pl.col(f"{t}b_kind")
+    use_dash = kind.is_null() & ~pl.col(f"{t}hasext") & pl.col(f"{t}hasdash") & dk.is_not_null() & (dk != "mobile")
+    df = df.with_columns(use_dash.alias(f"{t}usedash"))
+    u = pl.col(f"{t}usedash")
+    df = df.with_columns(
+        pl.when(u).then(dk).otherwise(kind).alias(f"{t}kind"),
+        pl.when(u).then(pl.col(f"{t}b_nsn")).otherwise(pl.col(f"{t}a_nsn")).alias(f"{t}nsn"),
+        pl.when(u).then(pl.col(f"{t}d2")).otherwise(pl.col(f"{t}ext0").fill_null("")).alias(f"{t}ext"),
+    )
+    k, n, e = pl.col(f"{t}kind"), pl.col(f"{t}nsn"), pl.col(f"{t}ext")
+    bad = k.is_null() | ((e != "") & (k == "mobile"))
+    none = pl.lit(None, dtype=pl.String)
+    df = df.with_columns(bad.alias(f"{t}bad"))
+    b = pl.col(f"{t}bad")
+    digits = pl.col(f"{t}t0").str.replace_all(_SEP, "")
+    df = df.with_columns(
+        pl.when(b).then(none).otherwise(
+            pl.concat_str([pl.lit("+86"), n, pl.when(e != "").then(pl.lit(";ext=") + e).otherwise(pl.lit(""))])
+        ).alias(out),
+        pl.when(b).then(none).otherwise(k).alias(f"{out}_kind"),
+        pl.when(b).then(none).otherwise(n).alias(f"{out}_nsn"),
+        pl.when(~b).then(none).when(digits.str.contains(r"^[2-9]\d{6,7}$")).then(pl.lit(str(v._MSG_PHONE_AREA)))
+        .otherwise(pl.lit(str(v._MSG_PHONE_INVALID))).alias(f"{out}_err"),
+    )
+    return df.drop([c for c in df.columns if c.startswith(t)])
 
 
 def mask_mobile(nsn: pl.Expr) -> pl.Expr:

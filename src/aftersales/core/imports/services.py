@@ -1,0 +1,366 @@
+"""Import jobs (R-CUS-7, DESIGN.md rule 8): dry run first, per-row error report, then apply all
+rows or only the valid ones in ONE transaction — never half an import.
+
+Flow: ``import_start`` stores the upload and enqueues ``validate_import``; ``run_validation``
+streams the file in chunks (memory bounded), lets the importer validate whole columns, writes the
+error report (CSV: 行号, 列, 值, 原因) and the normalised valid rows (Arrow IPC files), counting as it
+goes.  ``import_apply`` checks the request and enqueues ``apply_import``; ``run_apply`` hands the
+valid rows to the importer inside one ``transaction.atomic()`` that also marks the job done,
+writes one summary audit event and one personal-data access log entry.  A crash rolls the whole
+apply back; importers upsert by natural key, so running apply again never duplicates.
+``resume_stale`` (periodic) re-runs jobs whose heartbeat stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.core.files.base import File
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .. import audit
+from ..exceptions import ServiceError
+from .models import ImportJob
+from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
+from .registry import get_importer
+
+log = logging.getLogger("aftersales.imports")
+
+Progress = Callable[[ImportJob], None]
+FIRST_ERRORS = 200
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+REPORT_HEADER = ("行号", "列", "值", "原因")
+
+
+def job_dir(job: ImportJob) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports" / f"job-{job.pk}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(Path(settings.MEDIA_ROOT)))
+
+
+def _save(job: ImportJob, **fields) -> None:
+    """Update some columns now (outside any import transaction) and on the instance."""
+    for k, v in fields.items():
+        setattr(job, k, v)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _organisation_of(actor) -> int | None:
+    profile = getattr(actor, "staff_profile", None) if actor is not None else None
+    return getattr(profile, "organisation_id", None)
+
+
+def _check_permission(actor, importer) -> None:
+    if actor is not None and not actor.has_perm(importer.permission):
+        raise ServiceError(_("You may not import %(kind)s.") % {"kind": importer.label}, code="permission_denied")
+
+
+# ---------------------------------------------------------------------------------------------
+# start
+# ---------------------------------------------------------------------------------------------
+
+def import_start(*, actor, kind: str, file, filename: str, dry_run: bool = True, mode: str = "",
+                 enqueue: bool = True) -> ImportJob:
+    """Store the upload and create the job; validation runs in the background (or inline when
+    ``enqueue`` is False: the CLI calls :func:`run_validation` itself).
+
+    ``dry_run=False`` with ``mode`` applies right after a successful check ("all" only when every
+    row is valid).  Raises ``ServiceError`` for an unknown kind, a missing permission, a file that
+    is too large or of the wrong type — before anything is stored.
+    """
+    importer = get_importer(kind)
+    if importer is None:
+        raise ServiceError(_("Unknown import type “%(kind)s”.") % {"kind": kind}, field="kind")
+    _check_permission(actor, importer)
+    try:
+        file_format(filename)
+        size = getattr(file, "size", None)
+        if size is None:
+            file.seek(0, 2)
+            size = file.tell()
+            file.seek(0)
+        check_size(size)
+    except ImportFileError as exc:
+        raise ServiceError(exc.message, field="file") from None
+    if mode and mode not in ImportJob.Mode.values:
+        raise ServiceError(_("Choose “all” or “valid rows only”."), field="mode")
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=kind, created_by=actor if getattr(actor, "pk", None) else None,
+            organisation_id=_organisation_of(actor), original_filename=Path(filename).name[:255],
+            file_size=size, language=translation.get_language() or settings.LANGUAGE_CODE,
+            options={"auto_apply": "" if dry_run else (mode or ImportJob.Mode.ALL)},
+        )
+        suffix = Path(filename).suffix.lower()
+        job.file.save(f"job-{job.pk}-source{suffix}", File(file), save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file=job.file.name)
+        if enqueue:
+            from .tasks import validate_import
+
+            transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+    return job
+
+
+# ---------------------------------------------------------------------------------------------
+# validation (dry run)
+# ---------------------------------------------------------------------------------------------
+
+def _formula_errors(df: pl.DataFrame, importer) -> pl.DataFrame:
+    marks = [c for c in df.columns if c.startswith("__formula_")]
+    if not marks:
+        return df
+    reason = _("Formula cells are not allowed; paste the values instead (Paste Special → Values).")
+    extra = pl.concat_list(
+        pl.when(pl.col(m)).then(pl.struct(column=pl.lit(m.removeprefix("__formula_")), value=pl.col(
+            m.removeprefix("__formula_")).fill_null(""), reason=pl.lit(reason)))
+        for m in marks
+    ).list.drop_nulls()
+    return df.with_columns(pl.concat_list(pl.col(ERRORS), extra).alias(ERRORS)).drop(marks)
+
+
+def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJob:
+    """Validate every row of the job's file; idempotent (a re-run starts the check again)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING):
+        return job
+    importer = get_importer(job.kind)
+    now = timezone.now()
+    _save(job, status=ImportJob.Status.VALIDATING, phase="validate", started_at=now, heartbeat_at=now,
+          attempts=job.attempts + 1, rows_processed=0, total_rows=0, valid_rows=0, error_rows=0,
+          error_count=0, message="")
+    workdir = job_dir(job)
+    for old in workdir.glob("valid-*.arrow"):
+        old.unlink()
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _validate(job, importer, workdir, progress)
+    except ImportFileError as exc:
+        _save(job, status=ImportJob.Status.FAILED, message=exc.message, finished_at=timezone.now())
+    except Exception as exc:  # the job reports instead of crashing the worker
+        log.exception("import %s: validation crashed", job.pk)
+        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+              message=_("The check stopped because of an internal error (%(error)s). Nothing was imported.")
+              % {"error": type(exc).__name__})
+    if progress:
+        progress(job)
+    auto = (job.options or {}).get("auto_apply")
+    if job.status == ImportJob.Status.VALIDATED and auto:
+        if auto == ImportJob.Mode.ALL and job.error_rows:
+            return job
+        try:
+            import_apply(actor=job.created_by, job=job, mode=auto, enqueue=False, check_permission=False)
+        except ServiceError as exc:
+            _save(job, message=str(exc.message))
+            return job
+        return run_apply(job.pk, progress=progress)
+    return job
+
+
+def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None) -> None:
+    reader = open_table(Path(job.file.path), job.original_filename, importer.columns, workdir=workdir,
+                        chunk_rows=int(getattr(settings, "AFTERSALES_IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
+    _save(job, encoding=reader.encoding, total_rows=reader.estimated_rows)
+    headers = {c.name: c.header for c in importer.columns}
+    ctx = importer.prepare(job)
+    report_path = workdir / "errors.csv"
+    first_errors: list[dict] = []
+    processed = valid = error_rows = error_count = 0
+    with open(report_path, "w", encoding="utf-8-sig", newline="") as report:
+        writer = csv.writer(report)
+        writer.writerow(REPORT_HEADER)
+        for n, chunk in enumerate(reader.chunks()):
+            checked = importer.validate(chunk, ctx)
+            checked = _formula_errors(checked, importer)
+            bad_mask = checked[ERRORS].list.len() > 0
+            good = checked.filter(~bad_mask).drop(ERRORS)
+            if good.height:
+                good.write_ipc(workdir / f"valid-{n:05d}.arrow")
+            errs = (checked.filter(bad_mask).select(ROW, ERRORS).explode(ERRORS).unnest(ERRORS)
+                    .with_columns(pl.col("column").replace_strict(headers, default=pl.col("column")))
+                    .sort(ROW, maintain_order=True))
+            for row in errs.iter_rows():
+                writer.writerow(row)
+                if len(first_errors) < FIRST_ERRORS:
+                    first_errors.append({"row": row[0], "column": row[1], "value": row[2], "reason": row[3]})
+            processed += checked.height
+            valid += good.height
+            error_rows += checked.height - good.height
+            error_count += errs.height
+            _save(job, rows_processed=processed, valid_rows=valid, error_rows=error_rows, error_count=error_count,
+                  total_rows=max(job.total_rows, processed), heartbeat_at=timezone.now())
+            if progress:
+                progress(job)
+    if processed == 0:
+        raise ImportFileError(_("The file has headers but no data rows."))
+    result = dict(job.result or {}, first_errors=first_errors)
+    _save(job, status=ImportJob.Status.VALIDATED, total_rows=processed, error_report=_rel(report_path),
+          result=result, phase="validated", heartbeat_at=timezone.now())
+
+
+# ---------------------------------------------------------------------------------------------
+# apply
+# ---------------------------------------------------------------------------------------------
+
+def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enqueue: bool = True,
+                 check_permission: bool = True) -> ImportJob:
+    """Ask for the checked rows to be written: "all" only when no row has errors, "valid_only" to
+    skip the bad rows.  Claims the job (checked → importing) so a double click applies once."""
+    importer = get_importer(job.kind)
+    if check_permission:
+        _check_permission(actor, importer)
+    if mode not in ImportJob.Mode.values:
+        raise ServiceError(_("Choose “all” or “valid rows only”."), field="mode")
+    job.refresh_from_db()
+    if job.status != ImportJob.Status.VALIDATED:
+        raise ServiceError(_("This import cannot be applied now (status: %(status)s).")
+                           % {"status": job.get_status_display()}, code="transition_not_allowed")
+    if mode == ImportJob.Mode.ALL and job.error_rows:
+        raise ServiceError(
+            _("%(count)d rows have errors, so “import all” is not possible. Correct the file and upload it "
+              "again, or import only the %(valid)d valid rows.") % {"count": job.error_rows, "valid": job.valid_rows},
+            code="has_errors")
+    if not job.valid_rows:
+        raise ServiceError(_("There are no valid rows to import."), code="no_valid_rows")
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
+            status=ImportJob.Status.APPLYING, mode=mode, phase="apply", rows_processed=0,
+            heartbeat_at=timezone.now(), attempts=0)
+        if not claimed:
+            raise ServiceError(_("This import is already being applied."), code="transition_not_allowed")
+        if enqueue:
+            from .tasks import apply_import
+
+            transaction.on_commit(lambda: apply_import.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def valid_frames(job: ImportJob) -> Iterator[pl.DataFrame]:
+    for path in sorted(job_dir(job).glob("valid-*.arrow")):
+        yield pl.read_ipc(path)
+
+
+class _ProgressChannel:
+    """Progress of a running apply, visible to the page while the import transaction is open.
+
+    On PostgreSQL a second connection (autocommit) writes the counter; on SQLite a second writer
+    would wait for the import's lock, so progress is only shown at the end there."""
+
+    def __init__(self, job: ImportJob, progress: Progress | None):
+        self.job, self.progress, self.conn = job, progress, None
+        if connection.vendor == "postgresql":
+            try:
+                self.conn = connections.create_connection("default")
+            except Exception:  # progress is a nicety; never fail the import for it
+                self.conn = None
+
+    def __call__(self, rows_done: int) -> None:
+        self.job.rows_processed = rows_done
+        self.job.heartbeat_at = timezone.now()
+        if self.conn is not None:
+            with self.conn.cursor() as cur:
+                cur.execute(f"UPDATE {ImportJob._meta.db_table} SET rows_processed = %s, heartbeat_at = %s "  # noqa: S608
+                            "WHERE id = %s", [rows_done, self.job.heartbeat_at, self.job.pk])
+        if self.progress:
+            self.progress(self.job)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
+    """Write the valid rows in ONE transaction; idempotent (a done job is left alone, a crashed
+    one was rolled back and simply runs again; importers upsert by natural key)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != ImportJob.Status.APPLYING:
+        return job
+    importer = get_importer(job.kind)
+    _save(job, attempts=job.attempts + 1, heartbeat_at=timezone.now(), rows_processed=0)
+    channel = _ProgressChannel(job, progress)
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
+            result = importer.apply(job, valid_frames(job), mode=job.mode, connection=connection, progress=channel)
+            written = int(result.get("created", 0)) + int(result.get("updated", 0))
+            audit.record(actor=job.created_by, action=f"imports.{job.kind}.applied", obj=job,
+                         organisation_id=job.organisation_id,
+                         note=_("Imported %(rows)d rows of %(file)s (%(mode)s); %(errors)d rows with errors skipped.")
+                         % {"rows": written, "file": job.original_filename, "mode": job.get_mode_display(),
+                            "errors": job.error_rows if job.mode == ImportJob.Mode.VALID_ONLY else 0},
+                         changes={"result": [None, result]})
+            audit.log_personal_data_access(
+                actor=job.created_by, action="import", obj=job, row_count=written,
+                fields=[c.name for c in importer.columns],
+                reason=_("Import of %(kind)s from %(file)s") % {"kind": importer.label, "file": job.original_filename})
+            now = timezone.now()
+            full = dict(job.result or {}, **result)
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, phase="done", result=full,
+                                                       rows_processed=job.valid_rows, finished_at=now,
+                                                       heartbeat_at=now, message="")
+    except Exception as exc:
+        log.exception("import %s: apply failed", job.pk)
+        message = str(getattr(exc, "message", "")) or _(
+            "The import stopped because of an error (%(error)s); nothing was written.") % {"error": type(exc).__name__}
+        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(), message=message)
+    finally:
+        channel.close()
+    job.refresh_from_db()
+    if progress:
+        progress(job)
+    return job
+
+
+# ---------------------------------------------------------------------------------------------
+# housekeeping
+# ---------------------------------------------------------------------------------------------
+
+def import_cancel(*, actor, job: ImportJob) -> ImportJob:
+    updated = ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATED]
+                                       ).update(status=ImportJob.Status.CANCELLED, finished_at=timezone.now())
+    if not updated:
+        raise ServiceError(_("Only an import that is not running can be cancelled."), code="transition_not_allowed")
+    job.refresh_from_db()
+    shutil.rmtree(job_dir(job) / "tmp", ignore_errors=True)
+    return job
+
+
+def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -> list[int]:
+    """Jobs whose worker died (heartbeat too old while checking/importing) run again; after
+    ``MAX_ATTEMPTS`` they fail with a message instead of looping."""
+    cutoff = timezone.now() - older_than
+    resumed = []
+    stale = ImportJob.objects.filter(status__in=ImportJob.ACTIVE, heartbeat_at__lt=cutoff).exclude(
+        kind__startswith="export:")
+    for job in stale:
+        if job.attempts >= MAX_ATTEMPTS:
+            _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                  message=_("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
+                  % {"n": job.attempts})
+            continue
+        from .tasks import apply_import, validate_import
+
+        if job.status == ImportJob.Status.VALIDATING:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.UPLOADED, heartbeat_at=timezone.now())
+            task = validate_import
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+            task = apply_import
+        if enqueue:
+            task.enqueue(job.pk)
+        resumed.append(job.pk)
+    return resumed

@@ -1,0 +1,201 @@
+"""Import/export pages: list of jobs, new import (with templates per kind), job detail with an htmx
+progress bar, the error table and the apply buttons; exports of filtered lists."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from ..exceptions import ServiceError
+from . import exports, services
+from .models import ImportJob
+from .reading import max_upload_bytes
+from .registry import get_importer, importers
+
+VIEW_ALL_PERMISSION = "core.view_importjob"
+
+
+def allowed_importers(user) -> dict:
+    return {k: i for k, i in importers().items() if user.has_perm(i.permission)}
+
+
+def visible_jobs(user):
+    qs = ImportJob.objects.select_related("created_by")
+    return qs if user.has_perm(VIEW_ALL_PERMISSION) else qs.filter(created_by=user)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Import type"))
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or CSV)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, str(i.label)) for k, i in allowed_importers(user).items()]
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+
+class ImportListView(LoginRequiredMixin, TemplateView):
+    template_name = "core/imports/list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(title=_("Imports and exports"), jobs=visible_jobs(user)[:100],
+                                        can_import=bool(allowed_importers(user)), **kwargs)
+
+
+class ImportNewView(LoginRequiredMixin, TemplateView):
+    template_name = "core/imports/new.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not allowed_importers(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.context(ImportForm(user=request.user)))
+
+    def context(self, form):
+        kinds = [{"kind": k, "label": i.label, "columns": i.columns} for k, i in allowed_importers(self.request.user).items()]
+        return self.get_context_data(title=_("New import"), form=form, kinds=kinds,
+                                     max_mb=max_upload_bytes() // 1048576)
+
+    def post(self, request, *args, **kwargs):
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                job = services.import_start(actor=request.user, kind=form.cleaned_data["kind"], file=upload,
+                                            filename=upload.name)
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.info(request, _("The file is being checked. Nothing is imported until you say so."))
+                return HttpResponseRedirect(reverse("imports:detail", args=[job.pk]))
+        return self.render_to_response(self.context(form), status=400)
+
+
+class JobMixin(LoginRequiredMixin):
+    def get_job(self) -> ImportJob:
+        return get_object_or_404(visible_jobs(self.request.user), pk=self.kwargs["pk"])
+
+
+class ImportDetailView(JobMixin, TemplateView):
+    template_name = "core/imports/detail.html"
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        htmx = getattr(request, "htmx", False)
+        if htmx and not job.is_running:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        ctx = self.get_context_data(job=job, title=str(job), **self.flags(job))
+        names = [f"{self.template_name}#progress"] if htmx else [self.template_name]
+        return self.response_class(request=request, template=names, context=ctx)
+
+    def flags(self, job: ImportJob) -> dict:
+        importer = get_importer(job.kind)
+        may = bool(importer) and self.request.user.has_perm(importer.permission)
+        checked = job.status == ImportJob.Status.VALIDATED
+        return {
+            "errors": (job.result or {}).get("first_errors", []),
+            "can_apply_all": may and checked and job.valid_rows > 0 and not job.error_rows,
+            "offer_apply_all": may and checked,
+            "can_apply_valid": may and checked and job.valid_rows > 0 and job.error_rows > 0,
+            "can_cancel": may and checked,
+        }
+
+
+class ImportApplyView(JobMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        try:
+            if request.POST.get("mode") == "cancel":
+                services.import_cancel(actor=request.user, job=job)
+            else:
+                services.import_apply(actor=request.user, job=job, mode=request.POST.get("mode", ""))
+                messages.info(request, _("Import started."))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return HttpResponseRedirect(reverse("imports:detail", args=[job.pk]))
+
+
+class ErrorReportView(JobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if not job.error_report:
+            raise Http404
+        return FileResponse(job.error_report.open("rb"), as_attachment=True,
+                            filename=f"errors-{job.pk}-{job.original_filename}.csv", content_type="text/csv")
+
+
+class OutputView(JobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if not job.output_file or job.status != ImportJob.Status.DONE:
+            raise Http404
+        return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.original_filename)
+
+
+class TemplateDownloadView(LoginRequiredMixin, View):
+    """An empty template (headers + one example row) per import kind, as .xlsx or CSV."""
+
+    def get(self, request, kind, fmt):
+        importer = allowed_importers(request.user).get(kind)
+        if importer is None or fmt not in ("xlsx", "csv"):
+            raise Http404
+        headers = [c.header + ("*" if c.required else "") for c in importer.columns]
+        examples = importer.template_rows()
+        if fmt == "csv":
+            return HttpResponse(exports.csv_bytes(headers, examples), content_type="text/csv; charset=utf-8",
+                                headers={"Content-Disposition": f'attachment; filename="{kind}-template.csv"'})
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = str(importer.label)[:30]
+        ws.append(headers)
+        for row in examples:
+            ws.append(row)
+        for col in ws.columns:  # text cells, so Excel keeps leading zeros and long numbers
+            for cell in col:
+                cell.number_format = "@"
+        buf = io.BytesIO()
+        wb.save(buf)
+        return HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            headers={"Content-Disposition": f'attachment; filename="{kind}-template.xlsx"'})
+
+
+class ExportView(LoginRequiredMixin, View):
+    """``?format=csv|xlsx&<filters>``: small exports stream at once, large ones become a job."""
+
+    def get(self, request, kind):
+        params = {k: v for k, v in request.GET.items() if k not in ("format", "page", "per_page", "sort")}
+        fmt = request.GET.get("format", "csv")
+        try:
+            exporter, qs, count = exports.export_prepare(actor=request.user, kind=kind, params=params, fmt=fmt)
+            if count > exports.INLINE_EXPORT_ROWS or fmt == "xlsx":
+                job = exports.export_start(actor=request.user, kind=kind, params=params, fmt=fmt)
+                messages.info(request, _("The export is being prepared; download it from this page when done."))
+                return HttpResponseRedirect(reverse("imports:detail", args=[job.pk]))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+            return HttpResponseRedirect(request.headers.get("referer") or reverse("imports:list"))
+        headers, rows = exports.rows_for(exporter, request.user, qs)
+        exports.log_export(actor=request.user, exporter=exporter, count=count, params=params, fmt=fmt)
+        name = f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.csv"
+        return StreamingHttpResponse(exports.csv_stream(headers, rows), content_type="text/csv; charset=utf-8",
+                                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

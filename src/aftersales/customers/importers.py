@@ -1,0 +1,556 @@
+"""Importers for customers, vehicles and parts (R-CUS-7, R-CUS-8), plugged into the kernel's
+import jobs.  Validation works on whole columns with polars (the vectorised twins of
+``core.validators``); reference codes (dealers, models, suppliers) are loaded once per job and
+joined; duplicates are found inside the file (across chunks) and against the database.  Apply
+writes set-based through a staging table (COPY on PostgreSQL) and upserts by natural key:
+customer number, VIN, part number — so running it again never duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.core.imports import vectorised as V
+from aftersales.core.imports.reading import ERRORS, ROW
+from aftersales.core.imports.registry import Column, register_importer
+from aftersales.core.imports.sql import Staging, insert_select, table
+from aftersales.core.scoping import scope_for
+from aftersales.org.models import Organisation, Region
+from aftersales.parts.choices import PartCategory, PartUnit
+from aftersales.parts.models import Part, Supplier
+
+from .choices import CustomerKind, CustomerSource
+from .models import Customer, CustomerAddress, CustomerPhone, Vehicle, VehicleModel, VehicleOwnership
+from .services import name_initials
+
+NULL = pl.lit(None, dtype=pl.String)
+LOOKUP_BATCH = 20_000
+REINDEX_LIMIT = 5_000
+
+
+def err(column: str, cond: pl.Expr, reason: pl.Expr | str) -> pl.Expr:
+    """One possible error of a row: a {column, value, reason} struct when ``cond`` holds."""
+    reason = pl.lit(str(reason)) if not isinstance(reason, pl.Expr) else reason
+    return pl.when(cond).then(pl.struct(column=pl.lit(column), value=pl.col(column).fill_null(""), reason=reason))
+
+
+def collect_errors(df: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
+    return df.with_columns(pl.concat_list(checks).list.drop_nulls().alias(ERRORS))
+
+
+def required(column: str) -> pl.Expr:
+    return err(column, pl.col(column).is_null(), _("Required; this cell is empty."))
+
+
+def too_long(column: str, limit: int) -> pl.Expr:
+    return err(column, pl.col(column).str.len_chars() > limit,
+               _("At most %(limit)d characters.") % {"limit": limit})
+
+
+def _code_map(qs, key: str = "code") -> dict[str, int]:
+    return {str(k).upper(): pk for k, pk in qs.values_list(key, "pk")}
+
+
+def lookup(df_codes: pl.Series, mapping: dict[str, int]) -> pl.Series:
+    return df_codes.str.to_uppercase().replace_strict(list(mapping), list(mapping.values()), default=None,
+                                                      return_dtype=pl.Int64)
+
+
+def existing(queryset, field: str, values: pl.Series, *, extra: str | None = None) -> pl.DataFrame:
+    """Rows of ``queryset`` whose ``field`` is one of ``values`` (batched IN lists)."""
+    values = values.drop_nulls().unique()
+    fields = [field] + ([extra] if extra else [])
+    out: list[tuple] = []
+    for start in range(0, len(values), LOOKUP_BATCH):
+        batch = values.slice(start, LOOKUP_BATCH).to_list()
+        out.extend(queryset.filter(**{f"{field}__in": batch}).values_list(*fields))
+    schema = {field: pl.String} | ({extra: pl.String} if extra else {})
+    return pl.DataFrame(out, schema=schema, orient="row")
+
+
+class DuplicateTracker:
+    """Values seen in earlier chunks of the file (a polars Series, so a million keys stay small)."""
+
+    def __init__(self):
+        self.seen: dict[str, pl.Series] = {}
+
+    def check(self, name: str, values: pl.Series) -> pl.Series:
+        seen = self.seen.get(name, pl.Series(name, [], dtype=pl.String))
+        dup = values.is_not_null() & (~values.is_first_distinct() | values.is_in(seen.implode()))
+        self.seen[name] = pl.concat([seen, values.drop_nulls().unique()]).rename(name)
+        return dup
+
+
+def _initials(names: pl.Series) -> pl.Series:
+    """Pinyin initials, computed per distinct character (a few thousand pypinyin calls for a
+    million names) and joined with column operations."""
+    chars = names.drop_nulls().str.split("").explode().unique().drop_nulls()
+    mapping = {c: name_initials(c) for c in chars.to_list()}
+    return (names.str.split("").list.eval(
+        pl.element().replace_strict(list(mapping), list(mapping.values()), default="", return_dtype=pl.String))
+        .list.join("").str.slice(0, 40))
+
+
+def _dealer_scope(job) -> Q:
+    scope = scope_for(job.created_by) if job.created_by is not None else None
+    if scope is None or scope.everything or (job.created_by and job.created_by.is_superuser):
+        return Q()
+    return Q(pk__in=scope.organisation_ids)
+
+
+class BaseImporter:
+    kind = ""
+    label = ""
+    permission = ""
+    columns: list[Column] = []
+    natural_key = ""
+
+    def template_rows(self) -> list[list[str]]:
+        return [[c.example for c in self.columns]]
+
+    def prepare(self, job):
+        return {"dup": DuplicateTracker(), "job": job}
+
+
+# ---------------------------------------------------------------------------------------------
+# Customers
+# ---------------------------------------------------------------------------------------------
+
+class CustomerImporter(BaseImporter):
+    kind = "customers"
+    label = gettext_lazy("customers")
+    permission = "customers.add_customer"
+    natural_key = "code"
+    columns = [
+        Column("code", "客户编号", example="C2026000123", help=gettext_lazy("Leave empty for new customers."),
+               aliases=("customer no.",)),
+        Column("kind", "客户类型", example="个人", aliases=("customer type",)),
+        Column("name", "姓名", required=True, example="张伟"),
+        Column("mobile", "手机", required=True, example="13812345678", aliases=("mobile",)),
+        Column("other_phone", "其他电话", example="010-62345678"),
+        Column("resident_id", "证件号码", example="", aliases=("身份证号", "resident id")),
+        Column("province", "省", example="北京"),
+        Column("city", "市", example="北京市"),
+        Column("district", "区", example="朝阳区"),
+        Column("address", "详细地址", example="建国路 88 号 3 单元 501"),
+        Column("person_in_charge", "负责人", example=""),
+        Column("dealer_code", "所属经销商代码", required=True, example="D1001", aliases=("dealer code",)),
+        Column("source", "来源", example="购车"),
+        Column("tags", "标签", example="老客户,车队"),
+        Column("notes", "备注", example=""),
+    ]
+
+    def prepare(self, job):
+        ctx = super().prepare(job)
+        ctx["dealers"] = _code_map(Organisation.objects.filter(_dealer_scope(job)))
+        cities = {}
+        for name, pk in Region.objects.filter(kind="city").values_list("name", "pk"):
+            cities[name] = pk
+            cities[name.removesuffix("市")] = pk
+        ctx["cities"] = cities
+        ctx["has_phones"] = CustomerPhone.objects.exists()
+        return ctx
+
+    def validate(self, df: pl.DataFrame, ctx) -> pl.DataFrame:
+        job = ctx["job"]
+        df = V.phone_columns(df, "mobile", "_mobile")
+        df = V.phone_columns(df, "other_phone", "_other")
+        rid, rerr = V.resident_id_check(pl.col("resident_id"))
+        df = df.rename({"_mobile_kind": "_mkind", "_mobile_nsn": "_mnsn", "_mobile_err": "_merr",
+                        "_other_kind": "_okind", "_other_nsn": "_onsn", "_other_err": "_oerr"})
+        df = df.with_columns(
+            rid.alias("_rid"), rerr.alias("_rerr"),
+            V.choice(pl.col("kind"), CustomerKind, CustomerKind.PERSON).alias("_kind"),
+            V.choice(pl.col("source"), CustomerSource, CustomerSource.IMPORT).alias("_source"),
+            pl.col("code").str.to_uppercase().alias("_code"),
+        )
+        dealer_ids = lookup(df["dealer_code"].fill_null(""), ctx["dealers"])
+        city_ids = df["city"].fill_null("").replace_strict(list(ctx["cities"]), list(ctx["cities"].values()),
+                                                           default=None, return_dtype=pl.Int64)
+        dup = ctx["dup"]
+        df = df.with_columns(
+            dealer_ids.alias("_dealer_id"), city_ids.alias("_region_id"),
+            dup.check("code", df["_code"]).alias("_dup_code"),
+            dup.check("mobile", df["_mobile"]).alias("_dup_mobile"),
+        )
+        # A mobile already stored for another customer: an existing customer is updated only by number.
+        owner_code = NULL
+        if ctx["has_phones"]:
+            found = existing(CustomerPhone.objects.all(), "number", df["_mobile"], extra="customer__code")
+            if found.height:
+                found = found.unique("number")
+                df = df.join(found.rename({"number": "_mobile", "customer__code": "_owner_code"}), on="_mobile",
+                             how="left")
+                owner_code = pl.col("_owner_code")
+        mobile_taken = owner_code.is_not_null() & (pl.col("_code").is_null() | (pl.col("_code") != owner_code))
+        checks = [
+            required("name"), too_long("name", 100),
+            required("mobile"),
+            err("mobile", pl.col("mobile").is_not_null() & pl.col("_merr").is_not_null(), pl.col("_merr")),
+            err("mobile", pl.col("_mkind").is_not_null() & (pl.col("_mkind") != "mobile"),
+                _("This is not a mobile number; put landlines in “其他电话”.")),
+            err("mobile", pl.col("_dup_mobile"), _("The same mobile number appears more than once in the file.")),
+            err("mobile", mobile_taken, V.fmt(_("This mobile number already belongs to customer %(code)s."),
+                                              code=owner_code)),
+            err("other_phone", pl.col("other_phone").is_not_null() & pl.col("_oerr").is_not_null(), pl.col("_oerr")),
+            err("resident_id", pl.col("resident_id").is_not_null() & pl.col("_rerr").is_not_null(), pl.col("_rerr")),
+            err("code", pl.col("code").is_not_null() & ~pl.col("_code").str.contains(r"^[A-Z0-9][A-Z0-9_-]{0,19}$"),
+                _("Use up to 20 letters, digits, '-' or '_'.")),
+            err("code", pl.col("_dup_code"), _("The same customer number appears more than once in the file.")),
+            err("kind", pl.col("kind").is_not_null() & pl.col("_kind").is_null(),
+                _("Unknown customer type; use 个人, 车队 or 公司.")),
+            err("source", pl.col("source").is_not_null() & pl.col("_source").is_null(),
+                _("Unknown source; use one of: %(values)s.") % {"values": "、".join(
+                    str(label) for _v, label in CustomerSource.choices)}),
+            required("dealer_code"),
+            err("dealer_code", pl.col("dealer_code").is_not_null() & pl.col("_dealer_id").is_null(),
+                _("Unknown dealer code, or a dealer outside your organisation.")),
+            too_long("address", 200), too_long("person_in_charge", 40), too_long("province", 20),
+            too_long("city", 30), too_long("district", 30),
+        ]
+        df = collect_errors(df, checks)
+        tags = (pl.col("tags").str.replace_all(r'["\\]', "").str.split_by_regex(r"[,，;；、\s]+")
+                if hasattr(pl.col("tags").str, "split_by_regex") else
+                pl.col("tags").str.replace_all(r'["\\]', "").str.replace_all(r"[，;；、\s]+", ",").str.split(","))
+        tags_json = pl.when(pl.col("tags").is_null()).then(pl.lit("[]")).otherwise(
+            pl.lit('["') + tags.list.eval(pl.element().filter(pl.element() != "")).list.join('","') + pl.lit('"]'))
+        out = df.select(
+            pl.col(ROW), pl.col(ERRORS),
+            pl.coalesce(pl.col("_code"), pl.format("I{}-{}", pl.lit(job.pk), pl.col(ROW))).alias("code"),
+            pl.col("_kind").alias("kind"), pl.col("name"),
+            pl.col("_mobile").alias("mobile"), pl.col("_mnsn").str.reverse().alias("mobile_rev"),
+            pl.col("_other").alias("other"), pl.col("_okind").alias("other_kind"),
+            pl.col("_onsn").str.reverse().alias("other_rev"),
+            pl.col("_rid").replace("", None).alias("resident_id"),
+            "province", "city", "district", "address", "person_in_charge",
+            pl.col("_dealer_id").alias("dealer_id"), pl.col("_region_id").alias("region_id"),
+            pl.col("_source").alias("source"), tags_json.str.replace(r'^\[""\]$', "[]").alias("tags"), "notes",
+        )
+        return out.with_columns(_initials(out["name"]).alias("initials"))
+
+    STAGE = {
+        "row": "bigint", "code": "text", "kind": "text", "name": "text", "initials": "text", "mobile": "text",
+        "mobile_rev": "text", "other": "text", "other_kind": "text", "other_rev": "text", "resident_id": "text",
+        "province": "text", "city": "text", "district": "text", "address": "text", "person_in_charge": "text",
+        "dealer_id": "bigint", "region_id": "bigint", "source": "text", "tags": "text", "notes": "text",
+    }
+
+    def apply(self, job, frames, *, mode, connection, progress=None, refresh_index: bool = True) -> dict:
+        stage = "imp_stage_customers"
+        jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+        with Staging(connection, stage, self.STAGE) as st:
+            for df in frames:
+                st.load(df.rename({ROW: "row"}))
+                if progress:
+                    progress(st.rows)
+            st.analyze()
+            cust = table(connection, Customer)
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT COUNT(*) FROM {stage} s JOIN {cust} c ON c.code = s.code")  # noqa: S608
+                updated = cur.fetchone()[0]
+            insert_select(connection, Customer, {
+                "code": "s.code", "kind": "s.kind", "name": "s.name", "name_initials": "COALESCE(s.initials, '')",
+                "resident_id": "COALESCE(s.resident_id, '')", "person_in_charge": "COALESCE(s.person_in_charge, '')",
+                "region_id": "s.region_id", "owning_dealer_id": "s.dealer_id", "source": "s.source",
+                "primary_phone": "s.mobile", "tags": f"s.tags{jsonb}", "notes": "COALESCE(s.notes, '')",
+            }, source=f"{stage} s", conflict=(
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+                "name_initials = excluded.name_initials, owning_dealer_id = excluded.owning_dealer_id, "
+                "source = excluded.source, updated_at = excluded.updated_at, "
+                f"version = {cust}.version + 1, "
+                f"primary_phone = CASE WHEN {cust}.primary_phone = '' THEN excluded.primary_phone "
+                f"ELSE {cust}.primary_phone END"))
+            phone = table(connection, CustomerPhone)
+            # All rows new (the usual bulk case): no per-row "has a primary already" probes.
+            no_primary = "(1 = 1)" if not updated else (
+                f"NOT EXISTS (SELECT 1 FROM {phone} p WHERE p.customer_id = c.id AND p.is_primary)")  # noqa: S608
+            phones = insert_select(connection, CustomerPhone, {
+                "customer_id": "c.id", "number": "s.mobile", "digits_reversed": "s.mobile_rev", "kind": "'mobile'",
+                "is_primary": no_primary,
+            }, source=f"{stage} s JOIN {cust} c ON c.code = s.code")
+            phones += insert_select(connection, CustomerPhone, {
+                "customer_id": "c.id", "number": "s.other", "digits_reversed": "s.other_rev", "kind": "s.other_kind",
+                "is_primary": "(1 = 0)",
+            }, source=f"{stage} s JOIN {cust} c ON c.code = s.code", where="s.other IS NOT NULL")
+            addr = table(connection, CustomerAddress)
+            addresses = insert_select(connection, CustomerAddress, {
+                "customer_id": "c.id", "province": "COALESCE(s.province, '')", "city": "COALESCE(s.city, '')",
+                "district": "COALESCE(s.district, '')", "detail": "s.address",
+                "is_primary": "(1 = 1)" if not updated else (
+                    f"NOT EXISTS (SELECT 1 FROM {addr} a WHERE a.customer_id = c.id AND a.is_primary)"),  # noqa: S608
+            }, source=f"{stage} s JOIN {cust} c ON c.code = s.code",
+                where="s.address IS NOT NULL" + ("" if not updated else (  # noqa: S608
+                    f" AND NOT EXISTS (SELECT 1 FROM {addr} a2 WHERE a2.customer_id = c.id "  # noqa: S608
+                    "AND a2.detail = s.address)")))
+            total = st.rows
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT c.id FROM {stage} s JOIN {cust} c ON c.code = s.code" if total <= REINDEX_LIMIT  # noqa: S608
+                            else "SELECT 1 WHERE 1 = 0")  # noqa: S608
+                ids = [r[0] for r in cur.fetchall()]
+        if refresh_index:
+            _refresh_search_index(connection, customer_ids=ids, total=total)
+        return {"created": total - updated, "updated": updated, "phones": phones, "addresses": addresses}
+
+
+def _refresh_search_index(connection, *, customer_ids=(), vehicle_ids=(), total: int = 0) -> None:
+    """Keep the lookup engineer's search-key table in step with a bulk load, when it exists:
+    small imports re-key their rows in the import transaction; large ones rebuild the whole
+    index once the import has committed (a set-based rebuild beats millions of single re-keys)."""
+    try:
+        from . import lookup
+    except ImportError:
+        return
+    if total > REINDEX_LIMIT:
+        rebuild = getattr(lookup, "rebuild_search_index", None)
+        if callable(rebuild):
+            transaction.on_commit(rebuild)
+        return
+    if customer_ids and callable(getattr(lookup, "reindex_customers", None)):
+        lookup.reindex_customers(customer_ids)
+    if vehicle_ids and callable(getattr(lookup, "reindex_vehicles", None)):
+        lookup.reindex_vehicles(vehicle_ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vehicles
+# ---------------------------------------------------------------------------------------------
+
+class VehicleImporter(BaseImporter):
+    kind = "vehicles"
+    label = gettext_lazy("vehicles")
+    permission = "customers.add_vehicle"
+    natural_key = "vin"
+    columns = [
+        Column("vin", "车架号VIN", required=True, example="LSJA24U62JG269225", aliases=("VIN", "车架号")),
+        Column("plate", "车牌号", example="京A12345", aliases=("plate",)),
+        Column("model_code", "车型代码", required=True, example="EV500", aliases=("model code",)),
+        Column("colour", "颜色", example="白色"),
+        Column("production_date", "生产日期", example="2025-03-18"),
+        Column("production_batch", "生产批次", example="B2503-01"),
+        Column("dealer_code", "销售经销商代码", example="D1001"),
+        Column("sale_date", "销售日期", example="2025-05-01"),
+        Column("invoice_date", "开票日期", example="2025-05-01"),
+        Column("owner_mobile", "车主手机", example="13812345678"),
+        Column("owner_code", "客户编号", example=""),
+        Column("mileage", "里程", example="12000"),
+    ]
+
+    def prepare(self, job):
+        ctx = super().prepare(job)
+        ctx["models"] = _code_map(VehicleModel.objects.all())
+        ctx["dealers"] = _code_map(Organisation.objects.filter(_dealer_scope(job)))
+        ctx["has_vehicles"] = Vehicle.objects.exists()
+        return ctx
+
+    def validate(self, df: pl.DataFrame, ctx) -> pl.DataFrame:
+        df = V.vin_columns(df, "vin", "_vin").rename({"_vin_err": "_verr"})
+        df = V.phone_columns(df, "owner_mobile", "_omobile").rename({"_omobile_err": "_omerr"})
+        plate, pkind, perr = V.plate_check(pl.col("plate"))
+        mileage = pl.col("mileage").str.replace_all(r"[,，\s]|km|KM|公里", "")
+        df = df.with_columns(
+            plate.alias("_plate"), pkind.alias("_pkind"), perr.alias("_perr"),
+            V.parse_date(pl.col("production_date")).alias("_pdate"), V.parse_date(pl.col("sale_date")).alias("_sdate"),
+            V.parse_date(pl.col("invoice_date")).alias("_idate"),
+            mileage.cast(pl.Int64, strict=False).alias("_mileage"),
+            pl.col("owner_code").str.to_uppercase().alias("_ocode"),
+        )
+        dup = ctx["dup"]
+        df = df.with_columns(
+            lookup(df["model_code"].fill_null(""), ctx["models"]).alias("_model_id"),
+            lookup(df["dealer_code"].fill_null(""), ctx["dealers"]).alias("_dealer_id"),
+            dup.check("vin", df.select(pl.when(pl.col("_verr").is_null()).then(pl.col("_vin")))["_vin"])
+            .alias("_dup_vin"),
+        )
+        in_db = pl.lit(False)
+        if ctx["has_vehicles"]:
+            found = existing(Vehicle.objects.all(), "vin", df["_vin"])
+            df = df.with_columns(pl.col("_vin").is_in(found["vin"].implode()).alias("_vin_in_db"))
+            in_db = pl.col("_vin_in_db")
+        # Owner by customer number first, else by mobile.
+        by_code = existing(Customer.objects.all(), "code", df["_ocode"], extra="pk")
+        by_mobile = existing(CustomerPhone.objects.all(), "number", df["_omobile"], extra="customer_id")
+        df = (df.join(by_code.rename({"code": "_ocode", "pk": "_owner_by_code"}).unique("_ocode"), on="_ocode",
+                      how="left")
+                .join(by_mobile.rename({"number": "_omobile", "customer_id": "_owner_by_mobile"}).unique("_omobile"),
+                      on="_omobile", how="left"))
+        df = df.with_columns(pl.coalesce(pl.col("_owner_by_code"), pl.col("_owner_by_mobile")).cast(pl.Int64)
+                             .alias("_owner_id"))
+        today = pl.lit(datetime.date.today())
+        bad_date = _("Not a date; use YYYY-MM-DD, e.g. 2025-05-01.")
+        future = _("This date is in the future.")
+        checks = [
+            required("vin"),
+            err("vin", pl.col("vin").is_not_null() & pl.col("_verr").is_not_null(), pl.col("_verr")),
+            err("vin", pl.col("_dup_vin"), _("The same VIN appears more than once in the file.")),
+            err("vin", in_db, _("A vehicle with this VIN already exists.")),
+            err("plate", pl.col("plate").is_not_null() & pl.col("_perr").is_not_null(), pl.col("_perr")),
+            required("model_code"),
+            err("model_code", pl.col("model_code").is_not_null() & pl.col("_model_id").is_null(),
+                _("Unknown vehicle model code.")),
+            err("dealer_code", pl.col("dealer_code").is_not_null() & pl.col("_dealer_id").is_null(),
+                _("Unknown dealer code, or a dealer outside your organisation.")),
+            err("production_date", pl.col("production_date").is_not_null() & pl.col("_pdate").is_null(), bad_date),
+            err("sale_date", pl.col("sale_date").is_not_null() & pl.col("_sdate").is_null(), bad_date),
+            err("invoice_date", pl.col("invoice_date").is_not_null() & pl.col("_idate").is_null(), bad_date),
+            err("production_date", pl.col("_pdate") > today, future),
+            err("sale_date", pl.col("_sdate") > today, future),
+            err("sale_date", pl.col("_sdate") < pl.col("_pdate"), _("The sale date is before the production date.")),
+            err("mileage", pl.col("mileage").is_not_null() & (pl.col("_mileage").is_null() | (pl.col("_mileage") < 0)),
+                _("Give the mileage as a whole number of kilometres.")),
+            err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_not_null(),
+                pl.col("_omerr")),
+            err("owner_code", pl.col("owner_code").is_not_null() & pl.col("_owner_by_code").is_null(),
+                _("No customer has this number.")),
+            err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_null()
+                & pl.col("owner_code").is_null() & pl.col("_owner_by_mobile").is_null(),
+                _("No customer has this mobile number; import the customer first.")),
+            too_long("colour", 20), too_long("production_batch", 30),
+        ]
+        df = collect_errors(df, checks)
+        return df.select(
+            pl.col(ROW), pl.col(ERRORS), pl.col("_vin").alias("vin"), pl.col("_plate").replace("", None).alias("plate"),
+            pl.col("_pkind").alias("plate_kind"), pl.col("_model_id").alias("model_id"), "colour",
+            pl.col("_pdate").cast(pl.String).alias("production_date"), "production_batch",
+            pl.col("_dealer_id").alias("dealer_id"), pl.col("_sdate").cast(pl.String).alias("sale_date"),
+            pl.col("_idate").cast(pl.String).alias("invoice_date"), pl.col("_owner_id").alias("owner_id"),
+            pl.col("_mileage").fill_null(0).alias("mileage"),
+        )
+
+    STAGE = {"row": "bigint", "vin": "text", "plate": "text", "plate_kind": "text", "model_id": "bigint",
+             "colour": "text", "production_date": "date", "production_batch": "text", "dealer_id": "bigint",
+             "sale_date": "date", "invoice_date": "date", "owner_id": "bigint", "mileage": "bigint"}
+
+    def apply(self, job, frames, *, mode, connection, progress=None, refresh_index: bool = True) -> dict:
+        stage = "imp_stage_vehicles"
+        with Staging(connection, stage, self.STAGE) as st:
+            for df in frames:
+                st.load(df.rename({ROW: "row"}))
+                if progress:
+                    progress(st.rows)
+            st.analyze()
+            created = insert_select(connection, Vehicle, {
+                "vin": "s.vin", "plate": "COALESCE(s.plate, '')", "plate_kind": "COALESCE(s.plate_kind, '')",
+                "vehicle_model_id": "s.model_id", "colour": "COALESCE(s.colour, '')",
+                "production_date": "s.production_date", "production_batch": "COALESCE(s.production_batch, '')",
+                "selling_dealer_id": "s.dealer_id", "servicing_dealer_id": "s.dealer_id", "sale_date": "s.sale_date",
+                "invoice_date": "s.invoice_date", "owner_id": "s.owner_id", "current_mileage": "s.mileage",
+                "mileage_read_on": "CASE WHEN s.mileage > 0 THEN CURRENT_DATE END",
+            }, source=f"{stage} s")
+            veh, own = table(connection, Vehicle), table(connection, VehicleOwnership)
+            ownerships = insert_select(connection, VehicleOwnership, {
+                "vehicle_id": "v.id", "customer_id": "s.owner_id",
+                "started_on": "COALESCE(s.invoice_date, s.sale_date, CURRENT_DATE)", "reason": "'import'",
+            }, source=f"{stage} s JOIN {veh} v ON v.vin = s.vin",
+                where=f"s.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {own} o WHERE o.vehicle_id = v.id)")  # noqa: S608
+            total = st.rows
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT v.id FROM {stage} s JOIN {veh} v ON v.vin = s.vin" if total <= REINDEX_LIMIT  # noqa: S608
+                            else "SELECT 1 WHERE 1 = 0")  # noqa: S608
+                ids = [r[0] for r in cur.fetchall()]
+        if refresh_index:
+            _refresh_search_index(connection, vehicle_ids=ids, total=total)
+        return {"created": created, "updated": 0, "skipped_existing": total - created, "ownerships": ownerships}
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts
+# ---------------------------------------------------------------------------------------------
+
+_YES = ["是", "y", "yes", "true", "1", "√", "✓"]
+_NO = ["否", "n", "no", "false", "0", "×"]
+
+
+class PartImporter(BaseImporter):
+    kind = "parts"
+    label = gettext_lazy("parts")
+    permission = "parts.add_part"
+    natural_key = "part_number"
+    columns = [
+        Column("part_number", "配件编号", required=True, example="MT-2200-01", aliases=("part number",)),
+        Column("name", "名称", required=True, example="驱动电机总成"),
+        Column("category", "类别", required=True, example="驱动电机"),
+        Column("unit", "单位", example="件"),
+        Column("price", "单价", example="12800.00"),
+        Column("supplier_code", "供应商代码", example="S001"),
+        Column("is_accessory", "精品", example="否"),
+    ]
+
+    def prepare(self, job):
+        ctx = super().prepare(job)
+        ctx["suppliers"] = _code_map(Supplier.objects.all())
+        return ctx
+
+    def validate(self, df: pl.DataFrame, ctx) -> pl.DataFrame:
+        number = V.nfkc(pl.col("part_number")).str.strip_chars().str.to_uppercase()
+        price = pl.col("price").str.replace_all(r"[¥￥,，\s元]", "")
+        flag = pl.col("is_accessory").str.to_lowercase()
+        df = df.with_columns(
+            number.alias("_number"), price.alias("_price"),
+            V.choice(pl.col("category"), PartCategory).alias("_category"),
+            V.choice(pl.col("unit"), PartUnit, PartUnit.PIECE).alias("_unit"),
+            pl.when(flag.is_null() | flag.is_in(_NO)).then(False).when(flag.is_in(_YES)).then(True).alias("_acc"),
+        )
+        df = df.with_columns(
+            lookup(df["supplier_code"].fill_null(""), ctx["suppliers"]).alias("_supplier_id"),
+            ctx["dup"].check("part_number", df["_number"]).alias("_dup"),
+        )
+        checks = [
+            required("part_number"), required("name"), required("category"), too_long("name", 100),
+            err("part_number", pl.col("part_number").is_not_null()
+                & ~pl.col("_number").str.contains(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"),
+                _("Use letters, digits and single hyphens only, e.g. MT-2200-01.")),
+            err("part_number", pl.col("_number").str.len_chars() > 40, _("At most %(limit)d characters.") % {"limit": 40}),
+            err("part_number", pl.col("_dup"), _("The same part number appears more than once in the file.")),
+            err("category", pl.col("category").is_not_null() & pl.col("_category").is_null(),
+                _("Unknown category; use one of: %(values)s.") % {"values": "、".join(
+                    str(label) for _v, label in PartCategory.choices)}),
+            err("unit", pl.col("unit").is_not_null() & pl.col("_unit").is_null(), _("Unknown unit.")),
+            err("price", pl.col("price").is_not_null() & ~pl.col("_price").str.contains(r"^\d{1,8}(\.\d{1,2})?$"),
+                _("Give the price in yuan with at most 2 decimals, e.g. 128.50.")),
+            err("supplier_code", pl.col("supplier_code").is_not_null() & pl.col("_supplier_id").is_null(),
+                _("Unknown supplier code.")),
+            err("is_accessory", pl.col("is_accessory").is_not_null() & pl.col("_acc").is_null(),
+                _("Write 是 or 否.")),
+        ]
+        df = collect_errors(df, checks)
+        return df.select(pl.col(ROW), pl.col(ERRORS), pl.col("_number").alias("part_number"), "name",
+                         pl.col("_category").alias("category"), pl.col("_unit").alias("unit"),
+                         pl.col("_price").fill_null("0").alias("price"), pl.col("_supplier_id").alias("supplier_id"),
+                         pl.col("_acc").cast(pl.Int8).alias("is_accessory"))
+
+    STAGE = {"row": "bigint", "part_number": "text", "name": "text", "category": "text", "unit": "text",
+             "price": "text", "supplier_id": "bigint", "is_accessory": "int"}
+
+    def apply(self, job, frames, *, mode, connection, progress=None) -> dict:
+        stage = "imp_stage_parts"
+        with Staging(connection, stage, self.STAGE) as st:
+            for df in frames:
+                st.load(df.rename({ROW: "row"}))
+                if progress:
+                    progress(st.rows)
+            st.analyze()
+            part = table(connection, Part)
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT COUNT(*) FROM {stage} s JOIN {part} p ON p.part_number = s.part_number")  # noqa: S608
+                updated = cur.fetchone()[0]
+            insert_select(connection, Part, {
+                "part_number": "s.part_number", "name": "s.name", "category": "s.category", "unit": "s.unit",
+                "price": "CAST(s.price AS NUMERIC)", "supplier_id": "s.supplier_id",
+                "is_accessory": "(s.is_accessory = 1)",
+            }, source=f"{stage} s", conflict=(
+                "ON CONFLICT (part_number) DO UPDATE SET name = excluded.name, category = excluded.category, "
+                "unit = excluded.unit, price = excluded.price, supplier_id = excluded.supplier_id, "
+                f"is_accessory = excluded.is_accessory, updated_at = excluded.updated_at, version = {part}.version + 1"))
+            total = st.rows
+        return {"created": total - updated, "updated": updated}
+
+
+register_importer("customers", CustomerImporter())
+register_importer("vehicles", VehicleImporter())
+register_importer("parts", PartImporter())
