@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import nav, periodic  # noqa: F401  (menu, work items, unread badge, periodic delivery)
+        from . import nav, periodic, seed  # noqa: F401  (menu, work items, badge, periodic delivery, demo step)

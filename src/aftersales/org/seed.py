@@ -211,10 +211,6 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
         profile.regions_covered.set([region])
         profile.skills.set(rng.sample(skills, 3))
         sync_role_groups(profile)
-    from aftersales.notifications.demo import seed_demo as seed_notifications
-
-    demo_users = list(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]))
-    seed_notifications(users=demo_users, actor=User.objects.get(username="admin"), organisation_id=orgs["D1001"].pk)
     if stdout:
         stdout.write(f"  regions {Region.objects.count()}, organisations {Organisation.objects.count()}, "
                      f"staff {StaffProfile.objects.count()}")
