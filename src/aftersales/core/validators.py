@@ -420,6 +420,22 @@ def mask_phone(e164_or_raw: str) -> str:
     return f"0{area}-{'*' * (len(subscriber) - 4)}{subscriber[-4:]}"
 
 
+def format_phone(e164: str) -> str:
+    """Readable form of a stored E.164 number: '138 1234 5678', '010-12345678 转 8', '400-123-4567'."""
+    phone = _parse_phone(e164 or "")
+    if phone is None:
+        return e164 or ""
+    nsn = phone.nsn
+    if phone.kind == "mobile":
+        text = f"{nsn[:3]} {nsn[3:7]} {nsn[7:]}"
+    elif phone.kind == "service":
+        text = f"{nsn[:3]}-{nsn[3:6]}-{nsn[6:]}"
+    else:
+        text = f"0{nsn[: phone.area_length]}-{nsn[phone.area_length:]}"
+    ext = (e164 or "").partition(";ext=")[2]
+    return f"{text} 转 {ext}" if ext else text
+
+
 def phone_validator(value: str) -> None:
     """Field validator for phone numbers in any accepted input form."""
     validate_phone(value)

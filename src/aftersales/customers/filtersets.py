@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.filtersets import StyledFilterSet, yes_no_filter
 from aftersales.core.validators import normalise_vin
 from aftersales.org.models import Organisation, Region
 
@@ -31,7 +32,8 @@ class ScopedChoicesMixin:
 ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), ("late", _("Overdue"))]
 
 
-class CustomerFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
+    is_active = yes_no_filter(_("Active"))
     org_filters = ("owning_dealer",)
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
@@ -66,7 +68,8 @@ class CustomerFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
         return queryset
 
 
-class VehicleFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
+    is_active = yes_no_filter(_("Active"))
     org_filters = ("selling_dealer", "servicing_dealer")
     q = django_filters.CharFilter(method="search", label=_("VIN, plate or owner"))
     vehicle_model = django_filters.ModelChoiceFilter(queryset=VehicleModel.objects.all(), label=_("Vehicle model"))
@@ -91,7 +94,8 @@ class VehicleFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
                                | Q(owner__name__icontains=value))
 
 
-class VehicleModelFilterSet(django_filters.FilterSet):
+class VehicleModelFilterSet(StyledFilterSet):
+    is_active = yes_no_filter(_("Active"))
     q = django_filters.CharFilter(method="search", label=_("Search"))
     energy_type = django_filters.ChoiceFilter(choices=EnergyType.choices, label=_("Energy type"))
 
@@ -108,7 +112,7 @@ class VehicleModelFilterSet(django_filters.FilterSet):
             if value else queryset
 
 
-class DocumentFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+class DocumentFilterSet(ScopedChoicesMixin, StyledFilterSet):
     org_filters = ("organisation",)
     q = django_filters.CharFilter(method="search", label=_("Search title, number or content"))
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Document type"))
@@ -124,7 +128,7 @@ class DocumentFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
         return document_search(queryset, value)
 
 
-class IncompleteArchiveFilterSet(ScopedChoicesMixin, django_filters.FilterSet):
+class IncompleteArchiveFilterSet(ScopedChoicesMixin, StyledFilterSet):
     org_filters = ("owning_dealer",)
     owning_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Owning dealer"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))

@@ -12,35 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel
-from aftersales.core.validators import phone_digits, phone_kind, phone_validator
+from aftersales.core.validators import format_phone, phone_validator
 
 from .choices import PartCategory, PartUnit
 from .validators import PART_NUMBER_MAX_LENGTH, part_number_validator
 
-
-def display_phone(e164: str) -> str:
-    """Readable form of a stored E.164 number: 138 1234 5678, 010-12345678 ext. 8, 400-123-4567."""
-    if not e164:
-        return ""
-    try:
-        kind, digits = phone_kind(e164), phone_digits(e164)
-    except ValueError:
-        return e164
-    ext = e164.partition(";ext=")[2]
-    if kind == "mobile":
-        text = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    elif kind == "service":
-        text = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    else:
-        area = 2 if digits[0] in "12" else 3
-        text = f"0{digits[:area]}-{digits[area:]}"
-    if not ext:
-        return text
-    return gettext("%(number)s ext. %(extension)s") % {"number": text, "extension": ext}
+display_phone = format_phone  # kept name: parts pages and forms use it
 
 
 class Supplier(BaseModel):

@@ -98,7 +98,7 @@ def test_pages_mask_for_agent_and_reveal_button(two_customers, make_user, hq, cl
     assert response.status_code == 400 and 'data-testid="error-reason"' in response.content.decode()
     response = client.post(reverse("customers:customer_reveal", args=[theirs.pk]), {"reason": "回访核对"},
                            HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "+8613987655678" in response.content.decode()
+    assert response.status_code == 200 and "139 8765 5678" in response.content.decode()
     assert PersonalDataAccess.objects.filter(action="reveal").count() == 1
 
 
