@@ -279,3 +279,27 @@ class TestShell:
         assert "nonce-" in csp and "unsafe-inline" not in csp
         html = response.content.decode()
         assert "<script>" not in html and "cdn" not in html.lower()
+
+
+class TestScopeCache:
+    def test_role_change_takes_effect_at_once(self, world, django_capture_on_commit_callbacks):
+        from aftersales.core.scoping import scope_for
+        from aftersales.org.models import Role
+
+        engineer = world.user("engineer")
+        assert not scope_for(engineer).everything
+        with django_capture_on_commit_callbacks(execute=True):
+            org_services.staff_update(engineer.staff_profile, actor=world.user("admin"), data={},
+                                      m2m={"roles": [Role.objects.get(code="manager")]})
+        fresh = get_user_model().objects.get(pk=engineer.pk)
+        assert scope_for(fresh).everything
+
+    def test_deactivated_organisation_loses_scope(self, world, django_capture_on_commit_callbacks):
+        from aftersales.core.scoping import scope_for
+
+        dealer = world.user("dealer")
+        assert scope_for(dealer).covers(world.dealer_a.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            org_services.organisation_set_active(world.dealer_a, actor=world.user("admin"), active=False, reason="停业")
+        fresh = get_user_model().objects.get(pk=dealer.pk)
+        assert not scope_for(fresh).covers(world.dealer_a.pk)

@@ -59,24 +59,62 @@ def register_scope_resolver(resolver: ScopeResolver) -> None:
     _resolver = resolver
 
 
+SCOPE_CACHE_SECONDS = 60
+_GENERATION_KEY = "aftersales:scope-generation"
+
+
+def _cache_key(user) -> str:
+    from django.core.cache import cache
+
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, 1, None)
+        generation = cache.get(_GENERATION_KEY, 1)
+    joined = getattr(user, "date_joined", None)
+    return f"aftersales:scope:{generation}:{user.pk}:{joined.timestamp() if joined else ''}"
+
+
 def scope_for(user) -> Scope:
-    """The user's scope, cached on the user object for the request."""
+    """The user's scope: cached on the user object for the request, and in the cache for
+    ``SCOPE_CACHE_SECONDS`` (every scoped request needs it; resolving costs a query or more).
+
+    A deactivated user is refused before the cache is asked.  Org services call
+    ``invalidate_scopes()`` after changes that move scope (roles, regions covered, organisations),
+    which is immediate for every process sharing the cache and at most a minute late otherwise.
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Scope.nothing()
     cached = getattr(user, "_aftersales_scope", None)
     if cached is not None:
         return cached
-    if _resolver is None:
-        scope = Scope(everything=True, label="superuser") if user.is_superuser else Scope.nothing()
-    else:
-        scope = _resolver(user)
+    from django.core.cache import cache
+
+    key = _cache_key(user)
+    scope = cache.get(key)
+    if scope is None:
+        if _resolver is None:
+            scope = Scope(everything=True, label="superuser") if user.is_superuser else Scope.nothing()
+        else:
+            scope = _resolver(user)
+        cache.set(key, scope, SCOPE_CACHE_SECONDS)
     user._aftersales_scope = scope
     return scope
+
+
+def invalidate_scopes() -> None:
+    """Forget every cached scope (cheap: bumps a generation number)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 2, None)
 
 
 def forget_scope(user) -> None:
     if hasattr(user, "_aftersales_scope"):
         del user._aftersales_scope
+    invalidate_scopes()
 
 
 class ScopedQuerySet(models.QuerySet):

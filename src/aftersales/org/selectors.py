@@ -30,7 +30,7 @@ def resolve_scope(user) -> Scope:
     or two more for their regions.  Every scoped request runs this, so it is kept that cheap.
     """
     if user.is_superuser:
-        return Scope(everything=True, label=_("All organisations"))
+        return Scope(everything=True, label=str(_("All organisations")))
     levels = Role.objects.filter(staff=OuterRef("pk"))
     profile = (
         StaffProfile.objects.select_related("organisation")
@@ -47,7 +47,7 @@ def resolve_scope(user) -> Scope:
     if org.kind != OrganisationKind.HEAD_OFFICE:
         return Scope(organisation_ids=frozenset({org.pk}), label=str(org))
     if profile.sees_all:
-        return Scope(everything=True, label=_("All organisations"))
+        return Scope(everything=True, label=str(_("All organisations")))
     if profile.sees_regions:
         covered = list(profile.regions_covered.all())
         region_ids = region_subtree_ids(covered)

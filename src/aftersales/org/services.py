@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core import services as core_services
 from aftersales.core.exceptions import ServiceError
+from aftersales.core.scoping import invalidate_scopes
 
 from .models import Department, Organisation, Region, Role, StaffProfile
 
@@ -30,6 +31,7 @@ def region_create(*, actor, data: dict, m2m: dict | None = None) -> Region:
 def region_update(region: Region, *, actor, data: dict, m2m: dict | None = None, expected_version=None) -> Region:
     old_path = Region.objects.get(pk=region.pk).path
     region = core_services.update_object(region, actor=actor, data=data, expected_version=expected_version)
+    invalidate_scopes()
     new_path = _region_path(region)
     if new_path != old_path:
         # Re-root the whole subtree in one pass.
@@ -40,11 +42,23 @@ def region_update(region: Region, *, actor, data: dict, m2m: dict | None = None,
 
 
 def organisation_create(*, actor, data: dict, m2m: dict | None = None) -> Organisation:
-    return core_services.create_object(Organisation, actor=actor, data=data)
+    org = core_services.create_object(Organisation, actor=actor, data=data)
+    transaction.on_commit(invalidate_scopes)  # a new organisation in a region widens region scopes
+    return org
 
 
 def organisation_update(org: Organisation, *, actor, data: dict, m2m: dict | None = None, expected_version=None):
-    return core_services.update_object(org, actor=actor, data=data, expected_version=expected_version)
+    org = core_services.update_object(org, actor=actor, data=data, expected_version=expected_version)
+    transaction.on_commit(invalidate_scopes)
+    return org
+
+
+@transaction.atomic
+def organisation_set_active(org: Organisation, *, actor, active: bool, reason: str = "") -> Organisation:
+    """A deactivated organisation's staff lose their scope at once."""
+    org = core_services.set_active(org, actor=actor, active=active, reason=reason)
+    transaction.on_commit(invalidate_scopes)
+    return org
 
 
 def department_create(*, actor, data: dict, m2m: dict | None = None) -> Department:
@@ -83,6 +97,7 @@ def staff_create(*, actor, data: dict, m2m: dict | None = None, username: str | 
         user.save()
     profile = core_services.create_object(StaffProfile, actor=actor, data={**data, "user": user}, m2m=m2m)
     sync_role_groups(profile)
+    transaction.on_commit(invalidate_scopes)
     return profile
 
 
@@ -90,6 +105,7 @@ def staff_create(*, actor, data: dict, m2m: dict | None = None, username: str | 
 def staff_update(profile: StaffProfile, *, actor, data: dict, m2m: dict | None = None, expected_version=None):
     profile = core_services.update_object(profile, actor=actor, data=data, m2m=m2m, expected_version=expected_version)
     sync_role_groups(profile)
+    transaction.on_commit(invalidate_scopes)
     if "is_active" in data and profile.user.is_active != profile.is_active:
         profile.user.is_active = profile.is_active
         profile.user.save(update_fields=["is_active"])
@@ -100,6 +116,7 @@ def staff_update(profile: StaffProfile, *, actor, data: dict, m2m: dict | None =
 def staff_set_active(profile: StaffProfile, *, actor, active: bool, reason: str = "") -> StaffProfile:
     """Deactivating staff also blocks their login; history and assignments stay."""
     profile = core_services.set_active(profile, actor=actor, active=active, reason=reason)
+    transaction.on_commit(invalidate_scopes)
     if profile.user.is_active != active:
         profile.user.is_active = active
         profile.user.save(update_fields=["is_active"])

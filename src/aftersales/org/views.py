@@ -85,6 +85,7 @@ class OrganisationEditView(ObjectEditView):
 class OrganisationDeactivateView(ObjectDeactivateView):
     model = Organisation
     selector = selectors.organisation_list
+    deactivate_service = services.organisation_set_active
 
 
 class DepartmentListView(ObjectListView):

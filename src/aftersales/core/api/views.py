@@ -67,6 +67,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 class DeactivatableMixin:
     """``POST …/{id}/deactivate/`` and ``…/activate/`` instead of DELETE."""
 
+    deactivate_service: Callable | None = None
+
     def _set_active(self, request, active: bool):
         obj = self.get_object()
         perm = f"{obj._meta.app_label}.change_{obj._meta.model_name}"
@@ -74,7 +76,8 @@ class DeactivatableMixin:
             raise PermissionDenied()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        obj = services.set_active(obj, actor=request.user, active=active, reason=body.validated_data.get("reason", ""))
+        set_active = type(self).deactivate_service or services.set_active
+        obj = set_active(obj, actor=request.user, active=active, reason=body.validated_data.get("reason", ""))
         return Response(self.get_serializer(obj).data)
 
     @extend_schema(request=ReasonSerializer, responses={200: OpenApiResponse(description="the updated object")})

@@ -21,6 +21,7 @@ class OrganisationViewSet(DeactivatableMixin, ScopedModelViewSet):
     selector = selectors.organisation_list
     create_service = services.organisation_create
     update_service = services.organisation_update
+    deactivate_service = services.organisation_set_active
     ordering_fields = ["code", "name", "contract_end"]
 
 
@@ -39,6 +40,7 @@ class StaffProfileViewSet(DeactivatableMixin, ScopedModelViewSet):
     filterset_class = filtersets.StaffFilterSet
     selector = selectors.staff_list
     update_service = services.staff_update
+    deactivate_service = services.staff_set_active
     http_method_names = ["get", "put", "patch", "post", "head", "options"]
 
     def create(self, request, *args, **kwargs):
