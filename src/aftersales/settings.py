@@ -222,6 +222,15 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "售后服务平台 <aftersales@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- cache -----------------------------------------------------------------------------------
+# Resolved scopes are cached; a shared cache (Redis) makes scope changes reach every web process at
+# once, the default per-process memory cache within SCOPE_CACHE_SECONDS.
+CACHE_URL = env("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aftersales"}}
+
 # --- background jobs ------------------------------------------------------------------------
 TASKS = {
     "default": {
