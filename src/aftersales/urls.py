@@ -17,6 +17,7 @@ api_patterns = [
     path("notifications/", include("aftersales.notifications.api.urls")),
     path("parts/", include("aftersales.parts.api.urls")),
     path("customers/", include("aftersales.customers.api.urls")),
+    path("imports/", include("aftersales.core.imports.api")),
 ]
 
 urlpatterns = [

@@ -42,6 +42,7 @@ class CustomerListView(ObjectListView):
     filterset_class = filtersets.CustomerFilterSet
     table_class = tables.CustomerTable
     add_url_name = "customers:customer_add"
+    export_kind = "customers"
     empty_hint = gettext_lazy("Customers are created at the first visit or imported from the sales system.")
 
 
@@ -251,6 +252,7 @@ class VehicleListView(ObjectListView):
     filterset_class = filtersets.VehicleFilterSet
     table_class = tables.VehicleTable
     add_url_name = "customers:vehicle_add"
+    export_kind = "vehicles"
 
 
 class VehicleDetailView(ObjectDetailView):

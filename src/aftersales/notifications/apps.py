@@ -8,4 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import nav, periodic, seed  # noqa: F401  (menu, work items, badge, periodic delivery, demo step)
+        # menu, work items, badge, periodic delivery, demo step; core hooks (export approvals → inbox)
+        from . import listeners, nav, periodic, seed  # noqa: F401

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from aftersales.core.registry import PeriodicJob, register_periodic
+from aftersales.core.registry import PeriodicJob, register_periodic, register_work_items
 
 register_periodic(PeriodicJob(
     name="core.imports.resume_stale",
@@ -10,3 +10,20 @@ register_periodic(PeriodicJob(
     every=timedelta(minutes=5),
     description="Run again import jobs whose worker stopped (heartbeat older than 10 minutes).",
 ))
+
+register_periodic(PeriodicJob(
+    name="core.imports.export_requests",
+    task_path="aftersales.core.imports.approvals.export_requests_housekeeping",
+    every=timedelta(hours=1),
+    description="Expire undecided export requests and old export files; settle requests whose export job ended.",
+))
+
+
+def _export_request_work_items(user):
+    # Imported when asked: this package is loaded while the core models are (no audit imports yet).
+    from .approvals import export_request_work_items
+
+    return export_request_work_items(user)
+
+
+register_work_items(_export_request_work_items)

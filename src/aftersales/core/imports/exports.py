@@ -3,8 +3,14 @@
 
 The app's exporter gives the queryset (its selector + FilterSet from the request's GET
 parameters) and the columns, already masked for the user through the same masking helpers the
-pages use.  Every export is logged in the personal-data access log with its row count; above the
-exporter's approval threshold only users with the approval permission may export.
+pages use.  Every export is logged in the personal-data access log with its row count; so is every
+download of an export file (only the user who asked for the export may download it).
+
+Above the exporter's approval threshold a user without the approval permission asks for an
+approval instead (``core.imports.approvals``: an ``ExportRequest``); once a manager approves, the
+export runs as a job with ``approved_rows`` and is re-counted: if the filter now gives more than
+``APPROVAL_TOLERANCE_PERCENT`` % more rows than were approved, the job refuses (a new request is
+needed), so an approval can never cover a much bigger export than the manager saw.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from .registry import Exporter, get_exporter
 FORMATS = ("csv", "xlsx")
 # Exports up to this many rows stream straight to the browser; larger ones run as a job.
 INLINE_EXPORT_ROWS = 5000
+# An approved export may grow by at most this much (new rows matching the filter) before it runs.
+APPROVAL_TOLERANCE_PERCENT = 10
 
 
 def _exporter(kind: str) -> Exporter:
@@ -36,21 +44,47 @@ def _exporter(kind: str) -> Exporter:
     return exporter
 
 
-def export_prepare(*, actor, kind: str, params: dict, fmt: str = "csv"):
-    """(exporter, queryset, row count) after the permission and approval checks."""
+def export_count(*, actor, kind: str, params: dict, fmt: str = "csv"):
+    """(exporter, queryset, row count) after the format and permission checks, before the approval check."""
     if fmt not in FORMATS:
         raise ServiceError(_("Choose CSV or Excel (.xlsx)."), field="format")
     exporter = _exporter(kind)
     if actor is None or not actor.has_perm(exporter.permission):
         raise ServiceError(_("You may not export %(kind)s.") % {"kind": exporter.label}, code="permission_denied")
     qs = exporter.queryset(actor, params)
-    count = qs.count()
+    return exporter, qs, qs.count()
+
+
+def needs_approval(exporter: Exporter, actor, count: int) -> bool:
+    """More rows than the exporter's threshold, and the user may not approve such exports."""
     limit = exporter.approval_threshold
-    if limit is not None and count > limit and not actor.has_perm(exporter.approval_permission):
+    return limit is not None and count > limit and not actor.has_perm(exporter.approval_permission)
+
+
+def within_approval(count: int, approved_rows: int) -> bool:
+    """At most ``APPROVAL_TOLERANCE_PERCENT`` % more rows than were approved."""
+    return count * 100 <= approved_rows * (100 + APPROVAL_TOLERANCE_PERCENT)
+
+
+def export_prepare(*, actor, kind: str, params: dict, fmt: str = "csv", approved_rows: int | None = None):
+    """(exporter, queryset, row count) after the permission and approval checks.
+
+    ``approved_rows``: the row count of an approved export request; the export may then exceed the
+    threshold, but not the approved count by more than ``APPROVAL_TOLERANCE_PERCENT`` %.
+    """
+    exporter, qs, count = export_count(actor=actor, kind=kind, params=params, fmt=fmt)
+    if approved_rows is not None:
+        if not within_approval(count, approved_rows):
+            raise ServiceError(
+                _("The filter now gives %(count)d rows, more than %(pct)d%% above the %(approved)d rows that were "
+                  "approved. Ask for a new approval.")
+                % {"count": count, "pct": APPROVAL_TOLERANCE_PERCENT, "approved": approved_rows},
+                code="approval_exceeded")
+    elif needs_approval(exporter, actor, count):
         raise ServiceError(
             _("This export has %(count)d rows. Exports of more than %(limit)d %(kind)s need a manager's approval: "
-              "narrow the filter, or ask a manager (who has the approval permission) to run it.")
-            % {"count": count, "limit": limit, "kind": exporter.label}, code="approval_required")
+              "narrow the filter, or ask for an approval.")
+            % {"count": count, "limit": exporter.approval_threshold, "kind": exporter.label}, code="approval_required")
     return exporter, qs, count
 
 
@@ -118,12 +152,31 @@ def write_file(path: Path, fmt: str, headers: list[str], rows: Iterable[list],
     return count
 
 
-def log_export(*, actor, exporter: Exporter, count: int, params: dict, fmt: str, obj=None) -> None:
+def log_export(*, actor, exporter: Exporter, count: int, params: dict, fmt: str, obj=None, why: str = "") -> None:
+    reason = (_("Export of %(kind)s (%(format)s) with filter %(filter)s")
+              % {"kind": exporter.label, "format": fmt, "filter": params or "—"})
+    if why:
+        reason = f"{reason}; {why}"
     audit.log_personal_data_access(
         actor=actor, action="export", obj=obj, row_count=count,
-        fields=[str(h) for h, _g in exporter.columns(actor)],
-        reason=_("Export of %(kind)s (%(format)s) with filter %(filter)s")
-        % {"kind": exporter.label, "format": fmt, "filter": params or "—"})
+        fields=[str(h) for h, _g in exporter.columns(actor)], reason=reason[:300])
+
+
+def export_download(*, actor, job: ImportJob, obj=None, ip_address=None):
+    """Open a finished export job's file for its owner, logging the download (PIPL); the caller
+    streams the returned file object."""
+    if not job.is_export or job.status != ImportJob.Status.DONE or not job.output_file:
+        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+    if actor is None or job.created_by_id != actor.pk:
+        raise ServiceError(_("Only the person who asked for the export may download the file."),
+                           code="permission_denied")
+    exporter = get_exporter(job.kind.removeprefix("export:"))
+    with transaction.atomic():
+        audit.log_personal_data_access(
+            actor=actor, action="export", obj=obj or job, row_count=job.total_rows, ip_address=ip_address,
+            fields=[str(h) for h, _g in exporter.columns(actor)] if exporter else [],
+            reason=(_("Downloaded the export file %(name)s") % {"name": job.original_filename})[:300])
+    return job.output_file.open("rb")
 
 
 def export_to_path(*, actor, kind: str, params: dict, fmt: str, path: Path,
@@ -140,11 +193,19 @@ def export_to_path(*, actor, kind: str, params: dict, fmt: str, path: Path,
 def export_start(*, actor, kind: str, params: dict, fmt: str = "csv", enqueue: bool = True) -> ImportJob:
     """A large export as a job (kind ``export:<kind>``) producing a file to download."""
     export_prepare(actor=actor, kind=kind, params=params, fmt=fmt)
+    return create_export_job(owner=actor, kind=kind, params=params, fmt=fmt, enqueue=enqueue)
+
+
+def create_export_job(*, owner, kind: str, params: dict, fmt: str, options: dict | None = None,
+                      organisation_id: int | None = None, language: str = "", enqueue: bool = True) -> ImportJob:
+    """The job row (run as ``owner``: their permissions and masking) and, after commit, its task."""
     with transaction.atomic():
-        profile = getattr(actor, "staff_profile", None)
+        if organisation_id is None:
+            organisation_id = getattr(getattr(owner, "staff_profile", None), "organisation_id", None)
         job = ImportJob.objects.create(
-            kind=f"export:{kind}", created_by=actor, organisation_id=getattr(profile, "organisation_id", None),
-            options={"params": params, "format": fmt}, language=translation.get_language() or settings.LANGUAGE_CODE,
+            kind=f"export:{kind}", created_by=owner, organisation_id=organisation_id,
+            options={"params": params, "format": fmt, **(options or {})},
+            language=language or translation.get_language() or settings.LANGUAGE_CODE,
             original_filename=f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}")
         if enqueue:
             from .tasks import run_export
@@ -155,17 +216,29 @@ def export_start(*, actor, kind: str, params: dict, fmt: str = "csv", enqueue: b
 
 def run_export_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
-    if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.APPLYING):
-        return job
+    if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.APPLYING):
+        _run_export(job)
+        job.refresh_from_db()
+    if job.options.get("export_request"):
+        # Idempotent: moves the request on only while it is still "approved".
+        from .approvals import export_request_job_finished
+
+        export_request_job_finished(job=job)
+    return job
+
+
+def _run_export(job: ImportJob) -> None:
     kind = job.kind.removeprefix("export:")
     fmt = job.options.get("format", "csv")
+    params = job.options.get("params", {})
+    approved_rows = job.options.get("approved_rows")
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.APPLYING, phase="export", started_at=now,
                                                heartbeat_at=now, attempts=job.attempts + 1)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            exporter, qs, count = export_prepare(actor=job.created_by, kind=kind, params=job.options.get("params", {}),
-                                                 fmt=fmt)
+            exporter, qs, count = export_prepare(actor=job.created_by, kind=kind, params=params, fmt=fmt,
+                                                 approved_rows=approved_rows)
             ImportJob.objects.filter(pk=job.pk).update(total_rows=count)
             headers, rows = rows_for(exporter, job.created_by, qs)
             buffer_path = Path(settings.MEDIA_ROOT) / "exports"
@@ -176,9 +249,18 @@ def run_export_job(job_id: int) -> ImportJob:
                 ImportJob.objects.filter(pk=job.pk).update(rows_processed=n, heartbeat_at=timezone.now())
 
             written = write_file(target, fmt, headers, rows, progress)
+            why, obj = "", job
+            if job.options.get("export_request"):
+                from .models import ExportRequest
+
+                obj = ExportRequest.objects.select_related("decided_by").filter(
+                    pk=job.options["export_request"]).first() or job
+                if obj is not job:
+                    why = (_("request #%(id)s approved by %(manager)s: %(reason)s")
+                           % {"id": obj.pk, "manager": obj.decided_by or "—", "reason": obj.reason})
             with transaction.atomic():
-                log_export(actor=job.created_by, exporter=exporter, count=written, params=job.options.get("params", {}),
-                           fmt=fmt, obj=job)
+                log_export(actor=job.created_by, exporter=exporter, count=written, params=params, fmt=fmt, obj=obj,
+                           why=why)
                 ImportJob.objects.filter(pk=job.pk).update(
                     status=ImportJob.Status.DONE, output_file=str(target.relative_to(Path(settings.MEDIA_ROOT))),
                     rows_processed=written, total_rows=written, valid_rows=written, finished_at=timezone.now(),
@@ -190,8 +272,6 @@ def run_export_job(job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED, finished_at=timezone.now(),
             message=_("The export stopped because of an internal error (%(error)s).") % {"error": type(exc).__name__})
-    job.refresh_from_db()
-    return job
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:

@@ -88,3 +88,85 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, int(self.rows_processed * 100 / self.total_rows))
+
+
+class ExportRequest(models.Model):
+    """A request to export more rows of personal data than the exporter's approval threshold.
+
+    An explicit, audited state machine (DESIGN.md rule 3): the statuses are below, the allowed
+    transitions are :data:`EXPORT_REQUEST_TRANSITIONS`, each transition is a service in
+    ``core.imports.approvals`` that writes an audit event with the actor and old → new status.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, exporting")
+        EXPORTED = "exported", _("Exported")
+        FAILED = "failed", _("Export failed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (.xlsx)"
+
+    kind = models.CharField(_("export type"), max_length=30)
+    params = models.JSONField(_("filter"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.CSV)
+    row_count = models.PositiveIntegerField(_("rows"))
+    reason = models.CharField(_("reason"), max_length=300,
+                              help_text=_("Why the data is needed; kept in the personal data access log."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)  # the requester's: headers of the file
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="export_requests",
+                            verbose_name=_("export job"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="exportrequest_status"),
+            models.Index(fields=["requested_by", "-created_at"], name="exportrequest_user"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Export request #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("imports:export_request_detail", args=[self.pk])
+
+    def audit_subjects(self) -> dict:
+        return {"organisation_id": self.organisation_id}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.APPROVED)
+
+
+# Allowed transitions, in one place (DESIGN.md rule 3).  ``approved`` → ``exported``/``failed`` is
+# the worker's; ``exported`` → ``expired`` removes the file when the download window has passed.
+S = ExportRequest.Status
+EXPORT_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.PENDING: (S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED),
+    S.APPROVED: (S.EXPORTED, S.FAILED),
+    S.EXPORTED: (S.EXPIRED,),
+    S.FAILED: (),
+    S.REJECTED: (),
+    S.CANCELLED: (),
+    S.EXPIRED: (),
+}
+del S

@@ -13,4 +13,12 @@ urlpatterns = [
     path("<int:pk>/download/", views.OutputView.as_view(), name="download"),
     path("templates/<str:kind>.<str:fmt>", views.TemplateDownloadView.as_view(), name="template"),
     path("export/<str:kind>/", views.ExportView.as_view(), name="export"),
+    # Approval of exports above the exporter's threshold (core.imports.approvals).
+    path("export-requests/", views.ExportRequestListView.as_view(), name="export_request_list"),
+    path("export-requests/new/<str:kind>/", views.ExportRequestNewView.as_view(), name="export_request_new"),
+    path("export-requests/<int:pk>/", views.ExportRequestDetailView.as_view(), name="export_request_detail"),
+    path("export-requests/<int:pk>/download/", views.ExportRequestDownloadView.as_view(),
+         name="export_request_download"),
+    path("export-requests/<int:pk>/<str:action>/", views.ExportRequestActionView.as_view(),
+         name="export_request_action"),
 ]

@@ -1,5 +1,6 @@
 """Import/export pages: list of jobs, new import (with templates per kind), job detail with an htmx
-progress bar, the error table and the apply buttons; exports of filtered lists."""
+progress bar, the error table and the apply buttons; exports of filtered lists; requests for a
+manager's approval of large exports (list, new, detail with the actions the user may take, download)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from ..exceptions import ServiceError
-from . import exports, services
-from .models import ImportJob
+from ..forms import style_form
+from ..selectors import timeline_for_object
+from . import approvals, exports, services
+from .models import ExportRequest, ImportJob
 from .reading import max_upload_bytes
 from .registry import get_importer, importers
 
@@ -146,7 +151,17 @@ class OutputView(JobMixin, View):
         job = self.get_job()
         if not job.output_file or job.status != ImportJob.Status.DONE:
             raise Http404
-        return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.original_filename)
+        if not job.is_export:
+            return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.original_filename)
+        # Export files hold personal data: only their owner downloads them, and every download is logged.
+        try:
+            fh = exports.export_download(actor=request.user, job=job, obj=job.export_requests.first(),
+                                         ip_address=request.META.get("REMOTE_ADDR"))
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                raise PermissionDenied(str(exc.message)) from exc
+            raise Http404 from exc
+        return FileResponse(fh, as_attachment=True, filename=job.original_filename)
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):
@@ -192,6 +207,10 @@ class ExportView(LoginRequiredMixin, View):
                 messages.info(request, _("The export is being prepared; download it from this page when done."))
                 return HttpResponseRedirect(reverse("imports:detail", args=[job.pk]))
         except ServiceError as exc:
+            if exc.code == "approval_required":
+                # Over the threshold: offer to ask a manager, with the same filter and format.
+                return HttpResponseRedirect(reverse("imports:export_request_new", args=[kind]) + "?"
+                                            + urlencode({**params, "format": fmt}))
             messages.error(request, str(exc.message))
             return HttpResponseRedirect(request.headers.get("referer") or reverse("imports:list"))
         headers, rows = exports.rows_for(exporter, request.user, qs)
@@ -199,3 +218,164 @@ class ExportView(LoginRequiredMixin, View):
         name = f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.csv"
         return StreamingHttpResponse(exports.csv_stream(headers, rows), content_type="text/csv; charset=utf-8",
                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- approval of large exports ---------------------------------------------------------------------
+
+EXPORT_PARAM_SKIP = ("format", "page", "per_page", "sort", "reason", "csrfmiddlewaretoken")
+
+
+def export_params(query) -> dict:
+    return {k: v for k, v in query.items() if k not in EXPORT_PARAM_SKIP}
+
+
+class ExportRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the data needed?"), max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The approving manager reads this; it is kept in the personal data access log."))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExportRequestListView(LoginRequiredMixin, TemplateView):
+    """Mine / waiting for my decision / decided by me, with status and type filters."""
+
+    template_name = "core/imports/export_request_list.html"
+    per_page = 25
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        qs = approvals.export_request_list(user=user)
+        filterset = approvals.ExportRequestFilterSet(self.request.GET or None, queryset=qs, request=self.request)
+        style_form(filterset.form)
+        if filterset.is_bound:
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        page = Paginator(qs, self.per_page).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        rows = [{"object": r, "kind_label": approvals.kind_label(r.kind)} for r in page.object_list]
+        return super().get_context_data(
+            title=_("Export requests"), filterset=filterset, page=page, rows=rows, query=query.urlencode(),
+            is_approver=bool(approvals.approvable_kinds(user)),
+            to_approve=approvals.export_requests_to_approve(user=user).count(), **kwargs)
+
+
+class ExportRequestNewView(LoginRequiredMixin, TemplateView):
+    """``/imports/export-requests/new/<kind>/?format=…&<filters>``: "needs approval: N rows" and a reason."""
+
+    template_name = "core/imports/export_request_new.html"
+
+    def prepare(self):
+        params = export_params(self.request.GET)
+        fmt = self.request.GET.get("format", "csv")
+        try:
+            exporter, _qs, count = exports.export_count(actor=self.request.user, kind=self.kwargs["kind"],
+                                                        params=params, fmt=fmt)
+        except ServiceError as exc:
+            if exc.code == "permission_denied":
+                raise PermissionDenied(str(exc.message)) from exc
+            raise Http404(str(exc.message)) from exc
+        return exporter, params, fmt, count
+
+    def context(self, form, exporter, params, fmt, count):
+        kind = self.kwargs["kind"]
+        needed = exports.needs_approval(exporter, self.request.user, count)
+        return self.get_context_data(
+            title=_("Ask for approval of an export"), form=form, kind=kind, kind_label=exporter.label,
+            params=params, fmt=fmt, count=count, limit=exporter.approval_threshold, needs_approval=needed,
+            tolerance=exports.APPROVAL_TOLERANCE_PERCENT,
+            export_url=reverse("imports:export", args=[kind]) + "?" + urlencode({**params, "format": fmt}))
+
+    def get(self, request, *args, **kwargs):
+        exporter, params, fmt, count = self.prepare()
+        return self.render_to_response(self.context(ExportRequestForm(), exporter, params, fmt, count))
+
+    def post(self, request, *args, **kwargs):
+        exporter, params, fmt, count = self.prepare()
+        form = ExportRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                export_request = approvals.export_request_create(
+                    actor=request.user, kind=self.kwargs["kind"], params=params, fmt=fmt,
+                    reason=form.cleaned_data["reason"])
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("Your request was sent to the managers who may approve it."))
+                return HttpResponseRedirect(export_request.get_absolute_url())
+        return self.render_to_response(self.context(form, exporter, params, fmt, count), status=400)
+
+
+CLOSED_UNSERVED = (ExportRequest.Status.FAILED, ExportRequest.Status.REJECTED, ExportRequest.Status.EXPIRED,
+                   ExportRequest.Status.CANCELLED)
+
+
+class ExportRequestMixin(LoginRequiredMixin):
+    def get_export_request(self) -> ExportRequest:
+        return get_object_or_404(approvals.export_request_list(user=self.request.user), pk=self.kwargs["pk"])
+
+
+class ExportRequestDetailView(ExportRequestMixin, TemplateView):
+    """Who, what filter, how many rows, why; the decision; the job; the actions the user may take."""
+
+    template_name = "core/imports/export_request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        obj = self.get_export_request()
+        actions = approvals.allowed_actions(user=self.request.user, export_request=obj)
+        deciding = "approve" in actions
+        return super().get_context_data(
+            object=obj, title=str(obj), kind_label=approvals.kind_label(obj.kind), actions=actions,
+            current_count=approvals.current_row_count(obj) if deciding else None,
+            tolerance=exports.APPROVAL_TOLERANCE_PERCENT, decision_form=DecisionForm(),
+            timeline=timeline_for_object(obj), download_days=approvals.download_days(),
+            can_ask_again=obj.requested_by_id == self.request.user.pk and obj.status in CLOSED_UNSERVED,
+            again_url=(reverse("imports:export_request_new", args=[obj.kind]) + "?"
+                       + urlencode({**obj.params, "format": obj.format})),
+            **kwargs)
+
+
+class ExportRequestActionView(ExportRequestMixin, View):
+    """POST approve / reject / cancel.  Deciding without the approval permission is a 403."""
+
+    SERVICES = {"approve": approvals.export_request_approve, "reject": approvals.export_request_reject,
+                "cancel": approvals.export_request_cancel}
+    DONE = {"approve": gettext_lazy("Approved: the export is being prepared for the requester."),
+            "reject": gettext_lazy("Rejected; the requester has been told."),
+            "cancel": gettext_lazy("Request cancelled.")}
+
+    def post(self, request, pk, action):
+        service = self.SERVICES.get(action)
+        if service is None:
+            raise Http404
+        if action in ("approve", "reject") and not approvals.approvable_kinds(request.user):
+            raise PermissionDenied
+        obj = self.get_export_request()
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            service(actor=request.user, export_request=obj, note=note)
+        except approvals.ApprovalDenied as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, str(self.DONE[action]))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class ExportRequestDownloadView(ExportRequestMixin, View):
+    def get(self, request, pk):
+        obj = self.get_export_request()
+        try:
+            fh, name = approvals.export_request_download(actor=request.user, export_request=obj,
+                                                         ip_address=request.META.get("REMOTE_ADDR"))
+        except approvals.ApprovalDenied as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except ServiceError as exc:
+            raise Http404(str(exc.message)) from exc
+        return FileResponse(fh, as_attachment=True, filename=name)

@@ -45,6 +45,9 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
     add_url_name: str | None = None
     empty_hint = ""
     per_page = 25
+    # Registered exporter kind (core.imports.registry); the page then offers CSV / Excel export of
+    # exactly the filtered rows to users with the exporter's permission.
+    export_kind: str | None = None
 
     def get_permission_required(self):
         return [perm(self.model, "view")]
@@ -71,8 +74,18 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
             add_url_name=self.add_url_name if self.add_url_name and user.has_perm(perm(self.model, "add")) else None,
             empty_hint=self.empty_hint,
             model_meta=self.model._meta,
+            export_kind=self.export_kind if self._may_export(user) else None,
+            export_query=self.request.GET.urlencode(),
         )
         return ctx
+
+    def _may_export(self, user) -> bool:
+        if not self.export_kind:
+            return False
+        from ..imports.registry import get_exporter
+
+        exporter = get_exporter(self.export_kind)
+        return exporter is not None and user.has_perm(exporter.permission)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

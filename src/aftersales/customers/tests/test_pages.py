@@ -116,3 +116,21 @@ def test_list_pages_render(make_customer, make_vehicle, make_user, dealer_a, cli
     assert client.get(reverse("customers:vehiclemodel_terms", args=[vehicle_model.pk])).status_code == 200
     response = client.get(reverse("customers:customer_export", args=[customer.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+
+
+def test_list_offers_export_of_the_filtered_rows_only_to_exporters(client, django_user_model, dealer_a):
+    from django.contrib.auth.models import Permission
+
+    from aftersales.org.models import StaffProfile
+
+    def user(name, perms):
+        u = django_user_model.objects.create_user(username=name, password="x")
+        StaffProfile.objects.create(user=u, organisation=dealer_a, employee_code=name, display_name=name)
+        u.user_permissions.add(*Permission.objects.filter(codename__in=perms))
+        return u
+
+    client.force_login(user("exporter", ["view_customer", "export_customer"]))
+    html = client.get("/customers/customers/?kind=person").content.decode()
+    assert 'data-testid="export-csv"' in html and "kind=person&amp;format=csv" in html
+    client.force_login(user("viewer", ["view_customer"]))
+    assert 'data-testid="export-csv"' not in client.get("/customers/customers/").content.decode()

@@ -1,0 +1,457 @@
+"""Manager's approval of large exports (R-CUS-7 item 8: "exports of more than 1,000 customers need a
+manager's approval"): services (writes) and selectors (reads) for :class:`ExportRequest`.
+
+State machine (statuses in ``ExportRequest.Status``, transitions in ``EXPORT_REQUEST_TRANSITIONS``)::
+
+    pending ──approve──▶ approved ──(job done)──▶ exported ──(download window over)──▶ expired
+       │                    └──────(job failed / filter grew)──▶ failed
+       ├──reject──▶ rejected
+       ├──cancel──▶ cancelled        (the requester)
+       └──(not decided in time)──▶ expired
+
+Every transition is one service below, runs in a transaction on the locked row, refuses a move the
+table does not allow (409) and writes an audit event ``core.export_request.<status>`` with the actor
+and ``status: [old, new]``.
+
+Rules:
+
+- only a user with the exporter's permission, over its threshold and without its approval
+  permission, asks (managers with the approval permission export directly, as before);
+- approvers are users with the exporter's ``approval_permission`` whose scope covers the
+  requester's organisation; a requester can never approve (or reject) their own request;
+- the export runs as the requester (their permissions and masking), as a background job enqueued
+  on commit; it is re-counted when it runs (and when it is approved): more than
+  ``exports.APPROVAL_TOLERANCE_PERCENT`` % rows above the approved count refuses, and a new request
+  is needed;
+- only the requester downloads the file, from the request page; the export and every download are
+  written to the personal data access log with the request's reason;
+- pending requests expire after ``AFTERSALES_EXPORT_REQUEST_PENDING_DAYS`` (7) days, files after
+  ``AFTERSALES_EXPORT_DOWNLOAD_DAYS`` (7) days (the file is deleted).
+
+Notifications: core must not import the notifications app, so it sends :data:`export_request_notice`
+(a ``django.dispatch.Signal``) inside the transaction; ``notifications.listeners`` turns it into
+in-app notifications, written in the same transaction (DESIGN.md rule 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import django_filters
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.dispatch import Signal
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit
+from ..exceptions import ServiceError, TransitionNotAllowed
+from ..registry import WorkItem
+from ..scoping import scope_for
+from . import exports
+from .models import EXPORT_REQUEST_TRANSITIONS, ExportRequest, ImportJob
+from .registry import Exporter, exporters, get_exporter
+
+log = logging.getLogger(__name__)
+
+Status = ExportRequest.Status
+VIEW_ALL_PERMISSION = "core.view_exportrequest"
+# An approved job that has not moved for this long is given up (the worker died).
+STALE_JOB_AFTER = dt.timedelta(hours=1)
+# ... and one still queued after this long (no worker running) too.
+QUEUED_JOB_AFTER = dt.timedelta(days=1)
+
+#: Sent with ``recipients`` (users), ``title``, ``body``, ``url``, ``level`` (info | success | warning
+#: | danger) whenever users should hear about an export request; the notifications app listens.
+export_request_notice = Signal()
+
+
+class ApprovalDenied(ServiceError):
+    code = "permission_denied"
+    status = 403
+
+
+def pending_days() -> int:
+    return int(getattr(settings, "AFTERSALES_EXPORT_REQUEST_PENDING_DAYS", 7))
+
+
+def download_days() -> int:
+    return int(getattr(settings, "AFTERSALES_EXPORT_DOWNLOAD_DAYS", 7))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _exporter(kind: str) -> Exporter:
+    exporter = get_exporter(kind)
+    if exporter is None:
+        raise ServiceError(_("Unknown export type “%(kind)s”.") % {"kind": kind}, field="kind")
+    return exporter
+
+
+def approval_kinds() -> dict[str, Exporter]:
+    """Exporters that have an approval threshold and say who approves."""
+    return {k: e for k, e in exporters().items() if e.approval_threshold is not None and e.approval_permission}
+
+
+def approvable_kinds(user) -> list[str]:
+    """Export types whose requests ``user`` may approve."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return [k for k, e in approval_kinds().items() if user.has_perm(e.approval_permission)]
+
+
+def kind_label(kind: str) -> str:
+    exporter = get_exporter(kind)
+    return str(exporter.label) if exporter else kind
+
+
+def describe_params(params: dict) -> str:
+    """The filter as one line, for notifications and the access log."""
+    shown = [f"{k}={v}" for k, v in (params or {}).items() if v not in ("", None)]
+    return "; ".join(shown) or "—"
+
+
+def _in_scope(user, organisation_id) -> bool:
+    scope = scope_for(user)
+    return scope.everything or (organisation_id is not None and organisation_id in scope.organisation_ids)
+
+
+def _scoped(qs: QuerySet, user) -> QuerySet:
+    scope = scope_for(user)
+    return qs if scope.everything else qs.filter(organisation_id__in=list(scope.organisation_ids))
+
+
+def _notice(recipients, title: str, *, body: str = "", url: str = "", level: str = "info") -> None:
+    recipients = [u for u in recipients if u is not None]
+    if recipients:
+        export_request_notice.send(sender=ExportRequest, recipients=recipients, title=title, body=body, url=url,
+                                   level=level)
+
+
+# --- selectors ----------------------------------------------------------------------------------
+
+def export_request_list(*, user) -> QuerySet[ExportRequest]:
+    """Requests ``user`` may see: their own, those they may approve (in their scope), and all in
+    their scope with ``core.view_exportrequest``."""
+    qs = ExportRequest.objects.select_related("requested_by", "decided_by", "job")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    own = Q(requested_by=user)
+    if user.has_perm(VIEW_ALL_PERMISSION):
+        others = Q(pk__in=_scoped(ExportRequest.objects.all(), user).values("pk"))
+    else:
+        kinds = approvable_kinds(user)
+        others = Q(pk__in=_scoped(ExportRequest.objects.filter(kind__in=kinds), user).values("pk")) if kinds else Q(
+            pk__in=[])
+    return qs.filter(own | others)
+
+
+def export_requests_to_approve(*, user) -> QuerySet[ExportRequest]:
+    """Pending requests of others that ``user`` may decide."""
+    kinds = approvable_kinds(user)
+    if not kinds:
+        return ExportRequest.objects.none()
+    qs = ExportRequest.objects.filter(status=Status.PENDING, kind__in=kinds).exclude(requested_by=user)
+    return _scoped(qs, user).select_related("requested_by")
+
+
+def approvers_for(export_request: ExportRequest) -> list:
+    """Active users who may approve this request (not the requester)."""
+    exporter = get_exporter(export_request.kind)
+    if exporter is None or not exporter.approval_permission:
+        return []
+    app_label, codename = exporter.approval_permission.split(".", 1)
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    User = get_user_model()
+    q = Q(is_superuser=True)
+    if perm is not None:
+        q |= Q(user_permissions=perm) | Q(groups__permissions=perm)
+    users = (User.objects.filter(q, is_active=True).exclude(pk=export_request.requested_by_id).distinct()
+             .order_by("pk"))
+    return [u for u in users if _in_scope(u, export_request.organisation_id)]
+
+
+def may_decide(user, export_request: ExportRequest) -> bool:
+    return (export_request.status == Status.PENDING and export_request.requested_by_id != user.pk
+            and export_request.kind in approvable_kinds(user) and _in_scope(user, export_request.organisation_id))
+
+
+def allowed_actions(*, user, export_request: ExportRequest) -> list[str]:
+    """What the page and the API offer ``user`` on this request."""
+    actions = []
+    if may_decide(user, export_request):
+        actions += ["approve", "reject"]
+    own = export_request.requested_by_id == user.pk
+    if own and export_request.status == Status.PENDING:
+        actions.append("cancel")
+    if own and export_request.status == Status.EXPORTED:
+        actions.append("download")
+    return actions
+
+
+def current_row_count(export_request: ExportRequest) -> int | None:
+    """What the filter gives now, counted as the requester (None when it cannot be counted)."""
+    try:
+        return exports.export_count(actor=export_request.requested_by, kind=export_request.kind,
+                                    params=export_request.params, fmt=export_request.format)[2]
+    except ServiceError:
+        return None
+
+
+class ExportRequestFilterSet(django_filters.FilterSet):
+    """One filter set for the list page and the API."""
+
+    box = django_filters.ChoiceFilter(
+        label=gettext_lazy("Show"), method="filter_box", empty_label=gettext_lazy("All I may see"),
+        choices=[("mine", gettext_lazy("My requests")), ("to_approve", gettext_lazy("Waiting for my decision")),
+                 ("decided", gettext_lazy("Decided by me"))])
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=Status.choices)
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Export type"), choices=[])
+
+    class Meta:
+        model = ExportRequest
+        fields = ["box", "status", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].extra["choices"] = [(k, str(e.label)) for k, e in approval_kinds().items()]
+
+    def filter_box(self, qs, name, value):
+        user = self.request.user
+        if value == "mine":
+            return qs.filter(requested_by=user)
+        if value == "to_approve":
+            return qs.filter(status=Status.PENDING, kind__in=approvable_kinds(user)).exclude(requested_by=user)
+        if value == "decided":
+            return qs.filter(decided_by=user)
+        return qs
+
+
+# --- services -----------------------------------------------------------------------------------
+
+def _transition(export_request: ExportRequest, *, actor, to: str, note: str = "", **fields) -> ExportRequest:
+    """Move the (locked) request to ``to`` if the table allows it; audited with old → new."""
+    current = ExportRequest.objects.select_for_update().get(pk=export_request.pk)
+    old = current.status
+    if to not in EXPORT_REQUEST_TRANSITIONS[old]:
+        raise TransitionNotAllowed(
+            _("This request is “%(status)s”: it cannot become “%(new)s”.")
+            % {"status": current.get_status_display(), "new": Status(to).label})
+    current.status = to
+    changes = {"status": [old, to]}
+    for name, value in fields.items():
+        changes[name] = [getattr(current, name), value]
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    audit.record(actor=actor, action=f"core.export_request.{to}", obj=current,
+                 changes={k: v for k, v in changes.items() if k not in ("job",)}, note=note[:1000])
+    export_request.__dict__.update(current.__dict__)
+    return current
+
+
+@transaction.atomic
+def export_request_create(*, actor, kind: str, params: dict, fmt: str = "csv", reason: str) -> ExportRequest:
+    """Ask for a manager's approval of an export above the threshold; the approvers are notified."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why the data is needed."), field="reason", code="required")
+    params = {str(k): str(v) for k, v in (params or {}).items()}
+    exporter, _qs, count = exports.export_count(actor=actor, kind=kind, params=params, fmt=fmt)
+    if not exports.needs_approval(exporter, actor, count):
+        raise ServiceError(_("This export has %(count)d rows and needs no approval: export it directly.")
+                           % {"count": count}, code="approval_not_needed")
+    duplicate = ExportRequest.objects.filter(requested_by=actor, kind=kind, params=params, format=fmt,
+                                             status=Status.PENDING).first()
+    if duplicate is not None:
+        raise ServiceError(_("You already asked for this export (request #%(id)s); wait for the decision.")
+                           % {"id": duplicate.pk}, code="duplicate")
+    profile = getattr(actor, "staff_profile", None)
+    export_request = ExportRequest(
+        requested_by=actor, kind=kind, params=params, format=fmt, row_count=count, reason=reason[:300],
+        organisation_id=getattr(profile, "organisation_id", None),
+        language=translation.get_language() or settings.LANGUAGE_CODE)
+    export_request.full_clean()
+    export_request.save()
+    audit.record(actor=actor, action="core.export_request.created", obj=export_request, note=reason,
+                 changes={"status": [None, Status.PENDING], "kind": [None, kind], "params": [None, params],
+                          "format": [None, fmt], "row_count": [None, count]})
+    with translation.override(settings.LANGUAGE_CODE):
+        _notice(approvers_for(export_request),
+                _("%(user)s asks to export %(count)d %(kind)s") % {
+                    "user": _user_name(actor), "count": count, "kind": exporter.label},
+                body=_("Reason: %(reason)s. Filter: %(filter)s.") % {"reason": reason,
+                                                                     "filter": describe_params(params)},
+                url=export_request.get_absolute_url(), level="warning")
+    return export_request
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "—"
+
+
+def _check_decider(actor, export_request: ExportRequest) -> None:
+    if actor is None or export_request.kind not in approvable_kinds(actor):
+        raise ApprovalDenied(_("You may not approve exports of %(kind)s.") % {"kind": kind_label(export_request.kind)})
+    if export_request.requested_by_id == actor.pk:
+        raise ApprovalDenied(_("You cannot decide your own export request; another manager must."))
+    if not _in_scope(actor, export_request.organisation_id):
+        raise ApprovalDenied(_("This request is outside your organisations."))
+
+
+@transaction.atomic
+def export_request_approve(*, actor, export_request: ExportRequest, note: str = "",
+                           enqueue: bool = True) -> ExportRequest:
+    """Approve: re-count as the requester, start the export job after commit, tell the requester."""
+    _check_decider(actor, export_request)
+    locked = ExportRequest.objects.select_for_update().select_related("requested_by").get(pk=export_request.pk)
+    if locked.status != Status.PENDING:
+        raise TransitionNotAllowed(_("This request is “%(status)s”: it cannot be approved any more.")
+                                   % {"status": locked.get_status_display()})
+    count = exports.export_count(actor=locked.requested_by, kind=locked.kind, params=locked.params,
+                                 fmt=locked.format)[2]
+    if not exports.within_approval(count, locked.row_count):
+        raise ServiceError(
+            _("The filter now gives %(count)d rows, more than %(pct)d%% above the %(approved)d rows requested. "
+              "Reject this request; the requester must ask again.")
+            % {"count": count, "pct": exports.APPROVAL_TOLERANCE_PERCENT, "approved": locked.row_count},
+            code="approval_exceeded")
+    job = exports.create_export_job(
+        owner=locked.requested_by, kind=locked.kind, params=locked.params, fmt=locked.format,
+        options={"export_request": locked.pk, "approved_rows": locked.row_count},
+        organisation_id=locked.organisation_id, language=locked.language, enqueue=enqueue)
+    result = _transition(export_request, actor=actor, to=Status.APPROVED, note=note,
+                         decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:500], job=job)
+    with translation.override(locked.language or settings.LANGUAGE_CODE):
+        _notice([locked.requested_by], _("Your export request #%(id)s was approved") % {"id": locked.pk},
+                body=_("The file is being prepared; you will be told when it can be downloaded."),
+                url=result.get_absolute_url(), level="success")
+    return result
+
+
+@transaction.atomic
+def export_request_reject(*, actor, export_request: ExportRequest, note: str) -> ExportRequest:
+    """Reject with a note saying why; the requester is told."""
+    _check_decider(actor, export_request)
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(_("Say why the export is rejected."), field="note", code="required")
+    result = _transition(export_request, actor=actor, to=Status.REJECTED, note=note,
+                         decided_by=actor, decided_at=timezone.now(), decision_note=note[:500])
+    with translation.override(result.language or settings.LANGUAGE_CODE):
+        _notice([result.requested_by], _("Your export request #%(id)s was rejected") % {"id": result.pk},
+                body=note, url=result.get_absolute_url(), level="danger")
+    return result
+
+
+@transaction.atomic
+def export_request_cancel(*, actor, export_request: ExportRequest, note: str = "") -> ExportRequest:
+    """The requester withdraws a request that has not been decided yet."""
+    if actor is None or export_request.requested_by_id != actor.pk:
+        raise ApprovalDenied(_("Only the person who asked may cancel the request."))
+    return _transition(export_request, actor=actor, to=Status.CANCELLED, note=note)
+
+
+@transaction.atomic
+def export_request_job_finished(*, job: ImportJob) -> ExportRequest | None:
+    """The worker's part: the approved request becomes exported or failed with its job (idempotent)."""
+    request_id = (job.options or {}).get("export_request")
+    export_request = ExportRequest.objects.select_related("requested_by").filter(pk=request_id).first()
+    if export_request is None or export_request.status != Status.APPROVED or export_request.job_id != job.pk:
+        return export_request
+    if job.status == ImportJob.Status.DONE:
+        result = _transition(export_request, actor=None, to=Status.EXPORTED, finished_at=timezone.now(),
+                             note=_("%(n)d rows written.") % {"n": job.total_rows})
+        with translation.override(result.language or settings.LANGUAGE_CODE):
+            _notice([result.requested_by], _("Your export #%(id)s is ready to download") % {"id": result.pk},
+                    body=_("%(n)d rows. The file can be downloaded for %(days)d days.")
+                    % {"n": job.total_rows, "days": download_days()},
+                    url=result.get_absolute_url(), level="success")
+        return result
+    if job.status == ImportJob.Status.FAILED:
+        result = _transition(export_request, actor=None, to=Status.FAILED, finished_at=timezone.now(),
+                             message=(job.message or "")[:500], note=job.message or "")
+        with translation.override(result.language or settings.LANGUAGE_CODE):
+            _notice([result.requested_by], _("Your export #%(id)s failed") % {"id": result.pk},
+                    body=job.message, url=result.get_absolute_url(), level="danger")
+        return result
+    return export_request
+
+
+@transaction.atomic
+def export_request_expire(*, export_request: ExportRequest, actor=None, note: str = "") -> ExportRequest:
+    """A pending request nobody decided, or an exported file past its download window (deleted)."""
+    was_exported = export_request.status == Status.EXPORTED
+    result = _transition(export_request, actor=actor, to=Status.EXPIRED, note=note)
+    if was_exported and result.job_id:
+        job = result.job
+        if job.output_file:
+            name = job.output_file.name
+            transaction.on_commit(lambda: job.output_file.storage.delete(name))
+            ImportJob.objects.filter(pk=job.pk).update(output_file="")
+    return result
+
+
+def export_request_download(*, actor, export_request: ExportRequest, ip_address=None):
+    """(open file, file name) for the requester of an exported request; the download is logged."""
+    if actor is None or export_request.requested_by_id != actor.pk:
+        raise ApprovalDenied(_("Only the person who asked for the export may download the file."))
+    if export_request.status != Status.EXPORTED or export_request.job is None:
+        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+    fh = exports.export_download(actor=actor, job=export_request.job, obj=export_request, ip_address=ip_address)
+    return fh, export_request.job.original_filename
+
+
+def housekeeping(*, now: dt.datetime | None = None) -> dict:
+    """Periodic: expire undecided requests and old files; settle approved requests whose job finished
+    or whose worker died.  Safe to run twice."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "settled": 0}
+    pending_cutoff = now - dt.timedelta(days=pending_days())
+    for r in ExportRequest.objects.filter(status=Status.PENDING, created_at__lt=pending_cutoff):
+        export_request_expire(export_request=r, note=_("Not decided within %(days)d days.") % {"days": pending_days()})
+        counts["expired"] += 1
+    file_cutoff = now - dt.timedelta(days=download_days())
+    for r in ExportRequest.objects.filter(status=Status.EXPORTED, finished_at__lt=file_cutoff).select_related("job"):
+        export_request_expire(export_request=r, note=_("The download window of %(days)d days is over; the file was "
+                                                        "deleted.") % {"days": download_days()})
+        counts["expired"] += 1
+    stale = now - STALE_JOB_AFTER
+    for r in ExportRequest.objects.filter(status=Status.APPROVED).select_related("job"):
+        job = r.job
+        if job is None:
+            continue
+        stuck = ((job.status == ImportJob.Status.APPLYING and (job.heartbeat_at or job.created_at) < stale)
+                 or (job.status == ImportJob.Status.UPLOADED and job.created_at < now - QUEUED_JOB_AFTER))
+        if stuck:
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportJob.Status.FAILED, finished_at=now,
+                message=_("The export stopped (the worker did not finish it). Ask for a new approval."))
+            job.refresh_from_db()
+        if not job.is_running:
+            export_request_job_finished(job=job)
+            counts["settled"] += 1
+    return counts
+
+
+@task
+def export_requests_housekeeping() -> dict:
+    return housekeeping()
+
+
+# --- "我的工作" -----------------------------------------------------------------------------------
+
+def export_request_work_items(user) -> list[WorkItem]:
+    if not approvable_kinds(user):
+        return []
+    count = export_requests_to_approve(user=user).count()
+    return [WorkItem("core.export_requests.to_approve", _("Exports waiting for approval"), count,
+                     reverse("imports:export_request_list") + "?box=to_approve", severity="warning",
+                     hint=_("Approve or reject exports of personal data above the limit."))]
