@@ -22,6 +22,13 @@ class TimelineEntry:
 def _display(field, value):
     if isinstance(value, dict) and "repr" in value:
         return value["repr"]
+    if isinstance(value, str) and field is not None and field.get_internal_type() == "DateTimeField":
+        from django.utils import timezone
+        from django.utils.dateparse import parse_datetime
+
+        moment = parse_datetime(value)
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) else value
     if field is not None and getattr(field, "choices", None) and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):

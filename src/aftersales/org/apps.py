@@ -24,6 +24,6 @@ def _sync_roles(sender, **kwargs):
 
     if sender.name != list(apps.get_app_configs())[-1].name:
         return
-    from .roles import sync_role_permissions
+    from .roles import ensure_roles
 
-    sync_role_permissions()
+    ensure_roles()

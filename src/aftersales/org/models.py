@@ -161,7 +161,7 @@ class StaffProfile(BaseModel):
     department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="staff")
     employee_code = models.CharField(_("staff code"), max_length=20, unique=True)
-    display_name = models.CharField(_("name"), max_length=40)
+    display_name = models.CharField(_("full name"), max_length=40)
     title = models.CharField(_("job title"), max_length=40, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

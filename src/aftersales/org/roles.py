@@ -65,6 +65,24 @@ grant("dealer", ["org.view_organisation", "org.view_department", "org.view_staff
 _EXCLUDED_APPS = {"sessions", "contenttypes", "admin", "axes", "authtoken"}
 
 
+def ensure_roles() -> None:
+    """Create any missing role (and its group), then sync permissions.
+
+    The 0002 migration creates them; this also restores them after a database flush (which
+    re-runs post_migrate but not data migrations), e.g. between transactional tests.
+    """
+    from django.contrib.auth.models import Group
+
+    from .models import Role
+
+    existing = set(Role.objects.values_list("code", flat=True))
+    for code, name, level, description in ROLES:
+        if code not in existing:
+            group, _ = Group.objects.get_or_create(name=f"role:{code}")
+            Role.objects.create(code=code, name=name, scope_level=level, description=description, group=group)
+    sync_role_permissions()
+
+
 def sync_role_permissions() -> None:
     """Make every role's group hold exactly the permissions its patterns match (idempotent)."""
     from django.contrib.auth.models import Permission
