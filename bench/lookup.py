@@ -49,7 +49,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
     from rest_framework.authtoken.models import Token
 
     from aftersales.core.scoping import scope_for
@@ -77,41 +76,40 @@ def main() -> None:
     samples = _samples(connection, args.queries, user)
     client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
 
-    with override_settings(ROOT_URLCONF="_urlconf"):
-        assert client.get("/api/customers/lookup/ping/").status_code == 200
-        results = []
-        for kind in KINDS:
-            queries = samples[kind]
-            scope = scope_for(user)
-            prepared = [lk.search_sql(lk.plan_query(q), scope) for q in queries]
-            hits = [len(client.get("/api/customers/lookup/", {"q": q}).json()["results"]) for q in queries[:50]]
+    assert client.get("/api/customers/lookup/ping/").status_code == 200
+    results = []
+    for kind in KINDS:
+        queries = samples[kind]
+        scope = scope_for(user)
+        prepared = [lk.search_sql(lk.plan_query(q), scope) for q in queries]
+        hits = [len(client.get("/api/customers/lookup/", {"q": q}).json()["results"]) for q in queries[:50]]
 
-            def api(i, queries=queries):
-                r = client.get("/api/customers/lookup/", {"q": queries[i % len(queries)]})
-                assert r.status_code == 200
+        def api(i, queries=queries):
+            r = client.get("/api/customers/lookup/", {"q": queries[i % len(queries)]})
+            assert r.status_code == 200
 
-            def raw(i, prepared=prepared):
-                sql, params = prepared[i % len(prepared)]
-                with connection.cursor() as cur:
-                    cur.execute(sql, params)
-                    cur.fetchall()
+        def raw(i, prepared=prepared):
+            sql, params = prepared[i % len(prepared)]
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+                cur.fetchall()
 
-            def floor(i):
-                client.get("/api/customers/lookup/ping/")
+        def floor(i):
+            client.get("/api/customers/lookup/ping/")
 
-            def scoped_floor(i):
-                client.get("/api/customers/lookup/ping/", {"scope": "1"})
+        def scoped_floor(i):
+            client.get("/api/customers/lookup/ping/", {"scope": "1"})
 
-            fns = (api, raw, floor, scoped_floor)
-            for fn in fns:  # warm up
-                timed(fn, 30)
-            cells: list[list[float]] = [[] for _ in fns]
-            for i in range(args.iterations):  # round-robin: all four see the same machine state
-                for cell, fn in zip(cells, fns, strict=True):
-                    cell += timed(lambda _i, fn=fn, i=i: fn(i), 1)
-            a, s, f, sf = cells
-            results.append((kind, percentiles(a), percentiles(s), percentiles(f), percentiles(sf), sum(hits) / len(hits),
-                            queries[0]))
+        fns = (api, raw, floor, scoped_floor)
+        for fn in fns:  # warm up
+            timed(fn, 30)
+        cells: list[list[float]] = [[] for _ in fns]
+        for i in range(args.iterations):  # round-robin: all four see the same machine state
+            for cell, fn in zip(cells, fns, strict=True):
+                cell += timed(lambda _i, fn=fn, i=i: fn(i), 1)
+        a, s, f, sf = cells
+        results.append((kind, percentiles(a), percentiles(s), percentiles(f), percentiles(sf), sum(hits) / len(hits),
+                        queries[0]))
 
     print(f"\nLookup benchmark — {connection.vendor}, {total:,} customers, user {args.user} "
           f"({'all organisations' if scope_for(user).everything else 'own organisation'}), "

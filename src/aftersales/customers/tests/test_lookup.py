@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.test import APIClient
 
 from aftersales.customers import lookup as lk
 from aftersales.customers import services
-from aftersales.customers.api.lookup import urlpatterns_api
 from aftersales.customers.models import SearchKey
 
 from .conftest import valid_vin
@@ -18,38 +16,8 @@ from .conftest import valid_vin
 pytestmark = pytest.mark.django_db
 
 
-# --- URL wiring: use the project's, adding the lookup routes if they are not wired yet ----------
-
-def _names(patterns) -> set[str]:
-    return {p.name for p in patterns if isinstance(p, URLPattern)}
-
-
-def _build_urlconf():
-    from aftersales import urls as root
-    from aftersales.customers import urls as customers_urls
-    from aftersales.customers.api import urls as api_urls
-
-    page = list(customers_urls.urlpatterns)
-    if "lookup" not in _names(page):
-        page = lk.urlpatterns_page + page
-    api = list(api_urls.urlpatterns)
-    if "customer-lookup" not in _names(api):
-        api = urlpatterns_api + api
-    out = []
-    for p in root.urlpatterns:
-        if isinstance(p, URLResolver) and str(p.pattern) == "customers/":
-            out.append(path("customers/", include((page, "customers"))))
-        elif isinstance(p, URLResolver) and str(p.pattern) == "api/":
-            sub = [path("customers/", include(api)) if isinstance(s, URLResolver) and str(s.pattern) == "customers/"
-                   else s for s in root.api_patterns]
-            out.append(path("api/", include(sub)))
-        else:
-            out.append(p)
-    return out
-
-
-urlpatterns = _build_urlconf()
-wired = pytest.mark.urls(__name__)
+# The lookup routes are part of the project's URLconf; ``wired`` stays as a no-op marker.
+wired = pytest.mark.usefixtures()
 
 
 # --- data ---------------------------------------------------------------------------------------
