@@ -66,6 +66,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"售后服务平台 demo: http://{addr}/   (database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']})"))
         self.stdout.write("Demo logins (password for all: demo):")
+        from django.contrib.auth import get_user_model
+
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)
+                 .select_related("staff_profile__organisation")}
         for name in DEMO_LOGINS:
-            self.stdout.write(f"  {name}")
+            profile = getattr(users.get(name), "staff_profile", None)
+            where = f"{profile.title} · {profile.organisation}" if profile else ""
+            self.stdout.write(f"  {name:<11} {where}")
         self.stdout.write("")

@@ -22,8 +22,7 @@ class Command(BaseCommand):
         names = ", ".join(j.name for j in periodic_jobs()) or "-"
         self.stdout.write(_("Scheduler started; jobs: %(names)s") % {"names": names})
         while not self._stop:
-            for name in run_due():
-                self.stdout.write(_("enqueued %(name)s") % {"name": name})
+            run_due()  # each enqueued run is logged by aftersales.scheduler
             if once:
                 break
             slept = 0.0
