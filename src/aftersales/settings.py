@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS = {
         "NotificationLevelEnum": "aftersales.notifications.choices.NotificationLevel",
         "PartCategoryEnum": "aftersales.parts.choices.PartCategory",
         "PartUnitEnum": "aftersales.parts.choices.PartUnit",
+        "CustomerSourceEnum": "aftersales.customers.choices.CustomerSource",
+        "MileageSourceEnum": "aftersales.customers.choices.MileageSource",
+        "ConsentSourceEnum": "aftersales.notifications.choices.ConsentSource",
     },
 }
 

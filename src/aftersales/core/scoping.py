@@ -123,6 +123,8 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
+        if not scope.organisation_ids:
+            return self.none()  # no organisation, so no grants either
         return self.filter(scope_q(self.model, scope)).distinct() if _needs_distinct(self.model) else self.filter(
             scope_q(self.model, scope)
         )
