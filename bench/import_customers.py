@@ -6,7 +6,8 @@
 
 Prints the \\copy time, the validated import time (dry run + apply, and without the search-index
 rebuild, which runs after commit and is timed on its own), the ratio (goal ≤ 5×) and the peak RSS
-of this process (goal ≤ 500 MB).  The CSV is written to bench/out/ (git-ignored).
+of this process (goal ≤ 500 MB).  ``--floor`` adds what psql alone needs to write the same rows
+into the three target tables (see :func:`floor`).  The CSV is written to bench/out/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep-file", action="store_true")
+    parser.add_argument("--bulk-indexes", choices=["auto", "on", "off"], default="auto",
+                        help="the importer's bulk-index mode for the apply (job option bulk_indexes)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time psql \\copy of the imported rows (exported in table layout) back into "
+                             "the real, indexed customers/phones/addresses tables in one transaction")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"customers-{args.rows}.csv"
@@ -147,10 +153,13 @@ def main() -> None:
     if job.message:
         print("message:", job.message)
     t = time.perf_counter()
+    from aftersales.core.imports.models import ImportJob
+
+    ImportJob.objects.filter(pk=job.pk).update(options=dict(job.options or {}, bulk_indexes=args.bulk_indexes))
     services.import_apply(actor=None, job=job, mode="all", enqueue=False, check_permission=False)
     job = services.run_apply(job.pk)
     t_apply = time.perf_counter() - t - rebuild_time[0]
-    print(f"apply {t_apply:.2f}s · {job.get_status_display()} {job.result if job.status != 'done' else ''}"
+    print(f"apply ({args.bulk_indexes}) {t_apply:.2f}s · {job.get_status_display()} {job.result if job.status != 'done' else ''}"
           f"{job.message}")
     print(f"search-index rebuild after commit (lookup engineer's): {rebuild_time[0]:.2f}s")
     counts = (Customer.objects.count(), CustomerPhone.objects.count(), CustomerAddress.objects.count())
@@ -158,6 +167,42 @@ def main() -> None:
     print(f"rows written: customers {counts[0]:,} · phones {counts[1]:,} · addresses {counts[2]:,}")
     print(f"validated import (store + dry run + apply): {total:.2f}s = {total / copy_s:.1f}× \\copy (goal ≤ 5×)")
     print(f"peak RSS of this process: {rss_mb():.0f} MB (goal ≤ 500 MB)")
+    if args.floor:
+        floor(copy_s)
+
+
+def floor(copy_s: float) -> None:
+    """The database's own floors for the apply: the rows just imported, exported in table layout
+    (ids and all), \\copy'd back by psql (1) into unindexed, unconstrained copies of the three
+    tables — the bare write volume — and (2) into the real tables with their indexes and foreign
+    keys in place, one transaction.  Neither includes any reading or validation of the CSV."""
+    tables = ["customers_customer", "customers_customerphone", "customers_customeraddress"]
+    files = {t: OUT / f"floor-{t}.csv" for t in tables}
+    for t, f in files.items():
+        psql("-c", f"\\copy {t} TO '{f}' CSV")
+    # 1. the same rows into copies of the tables without any index or constraint: the pure volume
+    bare = {t: f"floor_{t}" for t in tables}
+    psql("-c", "; ".join(f"DROP TABLE IF EXISTS {b}; CREATE TABLE {b} (LIKE {t})" for t, b in bare.items()))
+    script = OUT / "floor-bare.sql"
+    script.write_text("BEGIN;\n" + "".join(f"\\copy {bare[t]} FROM '{f}' CSV\n" for t, f in files.items())
+                      + "COMMIT;\n")
+    t0 = time.perf_counter()
+    psql("-f", str(script))
+    took = time.perf_counter() - t0
+    psql("-c", "; ".join(f"DROP TABLE {b}" for b in bare.values()))
+    print(f"floor: psql \\copy of the imported rows (table layout, ids and all) into unindexed copies of "
+          f"customers/phones/addresses: {took:.2f}s = {took / copy_s:.1f}× \\copy")
+    # 2. the same rows into the real tables, indexes and foreign keys in place
+    psql("-c", "TRUNCATE " + ", ".join(tables) + " CASCADE")
+    script = OUT / "floor.sql"
+    script.write_text("BEGIN;\n" + "".join(f"\\copy {t} FROM '{f}' CSV\n" for t, f in files.items()) + "COMMIT;\n")
+    t0 = time.perf_counter()
+    psql("-f", str(script))
+    took = time.perf_counter() - t0
+    print(f"floor: psql \\copy of the same rows into the real tables (indexes + foreign keys, one "
+          f"transaction): {took:.2f}s = {took / copy_s:.1f}× \\copy")
+    for f in files.values():
+        f.unlink()
 
 
 if __name__ == "__main__":

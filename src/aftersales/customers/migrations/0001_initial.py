@@ -47,10 +47,10 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='customer no.')),
+                ('code', models.CharField(max_length=20, verbose_name='customer no.')),
                 ('kind', models.CharField(choices=[('person', 'Individual'), ('fleet', 'Fleet'), ('company', 'Company')], default='person', max_length=10, verbose_name='customer type')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_initials', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='pinyin initials')),
+                ('name_initials', models.CharField(blank=True, max_length=40, verbose_name='pinyin initials')),
                 ('gender', models.CharField(blank=True, choices=[('', 'Not given'), ('m', 'Male'), ('f', 'Female')], default='', max_length=1, verbose_name='gender')),
                 ('resident_id', models.CharField(blank=True, max_length=18, verbose_name='resident ID')),
                 ('person_in_charge', models.CharField(blank=True, help_text='Contact person of a fleet or company.', max_length=40, verbose_name='person in charge')),
@@ -62,9 +62,9 @@ class Migration(migrations.Migration):
                 ('first_visit_at', models.DateTimeField(blank=True, null=True, verbose_name='first visit')),
                 ('archive_completed_at', models.DateTimeField(blank=True, null=True, verbose_name='archive completed')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('owning_dealer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='org.organisation', verbose_name='owning dealer')),
+                ('owning_dealer', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='org.organisation', verbose_name='owning dealer')),
                 ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.region', verbose_name='region')),
-                ('responsible', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staffprofile', verbose_name='responsible staff')),
+                ('responsible', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.staffprofile', verbose_name='responsible staff')),
             ],
             options={
                 'verbose_name': 'customer',
@@ -103,11 +103,11 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('number', models.CharField(help_text='Stored as E.164, e.g. +8613812345678.', max_length=32, verbose_name='phone')),
-                ('digits_reversed', models.CharField(db_index=True, editable=False, max_length=20)),
+                ('digits_reversed', models.CharField(editable=False, max_length=20)),
                 ('kind', models.CharField(choices=[('mobile', 'Mobile'), ('landline', 'Landline'), ('service', '400/800 number')], default='mobile', max_length=10, verbose_name='type')),
                 ('label', models.CharField(blank=True, max_length=20, verbose_name='label')),
                 ('is_primary', models.BooleanField(default=False, verbose_name='primary')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='customers.customer')),
+                ('customer', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='customers.customer')),
             ],
             options={
                 'verbose_name': 'customer phone',
@@ -294,6 +294,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='customer',
             index=models.Index(fields=['archive_completed_at', 'first_visit_at'], name='cust_archive_state'),
+        ),
+        migrations.AddIndex(
+            model_name='customer',
+            index=models.Index(condition=models.Q(('responsible__isnull', False)), fields=['responsible'], name='cust_responsible'),
+        ),
+        migrations.AddConstraint(
+            model_name='customer',
+            constraint=models.UniqueConstraint(fields=('code',), name='cust_code_unique'),
         ),
         migrations.AddConstraint(
             model_name='customeraddress',

@@ -101,21 +101,26 @@ class MaintenancePlan(BaseModel):
 
 
 class Customer(BaseModel):
-    code = models.CharField(_("customer no."), max_length=20, unique=True)
+    # Unique through ``Meta.constraints`` (not ``unique=True``, which on PostgreSQL also builds a
+    # second, ``varchar_pattern_ops`` index for LIKE that nothing uses).
+    code = models.CharField(_("customer no."), max_length=20)
     kind = models.CharField(_("customer type"), max_length=10, choices=CustomerKind.choices, default=CustomerKind.PERSON)
     name = models.CharField(_("name"), max_length=100)
-    # Pinyin initials of the name ("zs" for 张三) for lookup; kept by the services.
-    name_initials = models.CharField(_("pinyin initials"), max_length=40, blank=True, db_index=True)
+    # Pinyin initials of the name ("zs" for 张三) for lookup; kept by the services.  Not indexed
+    # here: lookups go through the SearchKey table (customers.lookup), whose "I" keys index them.
+    name_initials = models.CharField(_("pinyin initials"), max_length=40, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
     resident_id = models.CharField(_("resident ID"), max_length=18, blank=True)
     person_in_charge = models.CharField(_("person in charge"), max_length=40, blank=True,
                                         help_text=_("Contact person of a fleet or company."))
     region = models.ForeignKey("org.Region", verbose_name=_("region"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
+    # Indexed by cust_dealer_created (its leading column), not by a second single-column index.
     owning_dealer = models.ForeignKey("org.Organisation", verbose_name=_("owning dealer"), on_delete=models.PROTECT,
-                                      related_name="customers")
+                                      related_name="customers", db_index=False)
+    # Mostly empty: indexed only where set (cust_responsible), so bulk imports pay nothing for it.
     responsible = models.ForeignKey("org.StaffProfile", verbose_name=_("responsible staff"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
     source = models.CharField(_("source"), max_length=16, choices=CustomerSource.choices, default=CustomerSource.PURCHASE)
     # Denormalised primary contact for lists and exports; the phone rows are the truth.
     primary_phone = models.CharField(_("primary phone"), max_length=32, blank=True)
@@ -140,7 +145,9 @@ class Customer(BaseModel):
             models.Index(fields=["owning_dealer", "-created_at"], name="cust_dealer_created"),
             models.Index(fields=["name"], name="cust_name"),
             models.Index(fields=["archive_completed_at", "first_visit_at"], name="cust_archive_state"),
+            models.Index(fields=["responsible"], condition=Q(responsible__isnull=False), name="cust_responsible"),
         ]
+        constraints = [models.UniqueConstraint(fields=["code"], name="cust_code_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -153,10 +160,12 @@ class Customer(BaseModel):
 
 
 class CustomerPhone(BaseModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    # Indexed by uniq_customer_phone (customer, number), whose leading column it is.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones", db_index=False)
     number = models.CharField(_("phone"), max_length=32, help_text=_("Stored as E.164, e.g. +8613812345678."))
-    # National digits reversed ("87654321831") so "last N digits" is an indexed prefix match.
-    digits_reversed = models.CharField(max_length=20, editable=False, db_index=True)
+    # National digits reversed ("87654321831"): the source of the lookup's "last N digits" keys
+    # (SearchKey "P" rows, which are indexed); not indexed here.
+    digits_reversed = models.CharField(max_length=20, editable=False)
     kind = models.CharField(_("type"), max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
     label = models.CharField(_("label"), max_length=20, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
