@@ -237,3 +237,46 @@ def test_resume_stale_requeues(importer_user):
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
     assert services.resume_stale(enqueue=False) == [job.pk]
     assert services.run_apply(job.pk).status == ImportJob.Status.DONE
+
+
+def _index_definitions(tables) -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [list(tables)])
+        indexes = set(cur.fetchall())
+        cur.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s)", [list(tables)])
+        return indexes | set(cur.fetchall())
+
+
+@pytest.mark.postgres
+def test_bulk_index_mode_loads_and_restores_every_index(importer_user, monkeypatch):
+    """The bulk-load path drops secondary indexes and foreign keys, loads, and rebuilds them exactly."""
+    from django.db import connection
+
+    from aftersales.core.imports.sql import BulkIndexes
+
+    dropped = []
+    original_drop = BulkIndexes.drop
+
+    def spy(self):
+        dropped.append(True)
+        return original_drop(self)
+
+    monkeypatch.setattr(BulkIndexes, "drop", spy)
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk-index mode exists on PostgreSQL only; the CI PostgreSQL pass runs this")
+    tables = ("customers_customer", "customers_customerphone", "customers_customeraddress")
+    before = _index_definitions(tables)
+    job = _start(importer_user, (HEADER + "".join(GOOD)).encode("utf-8"))
+    job.options = {**(job.options or {}), "bulk_indexes": "on"}
+    job.save(update_fields=["options"])
+    services.import_apply(actor=importer_user, job=job, mode="all", enqueue=False)
+    job = services.run_apply(job.pk)
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert dropped == [True]
+    assert Customer.objects.count() == 3 and CustomerPhone.objects.count() == 4
+    assert _index_definitions(tables) == before
