@@ -8,11 +8,10 @@ permission); below that ``customers.export_customer`` is enough.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.imports.exports import filtered_queryset
 from aftersales.core.imports.registry import Exporter, register_exporter
 
 from . import presenters
@@ -22,21 +21,9 @@ from .selectors import customer_list, vehicle_list
 from .services import EXPORT_APPROVAL_THRESHOLD, EXPORT_PERMISSION
 
 
-def _filtered(selector, filterset_class, user, params: dict):
-    qs = selector(user=user)
-    fs = filterset_class(params or None, queryset=qs, request=SimpleNamespace(user=user))
-    if fs.is_bound:
-        if not fs.is_valid():
-            from aftersales.core.exceptions import ServiceError
-
-            raise ServiceError(_("The filter is not valid: %(errors)s") % {"errors": fs.errors.as_text()})
-        qs = fs.qs
-    return qs
-
-
 def customer_queryset(user, params: dict):
     addresses = Prefetch("addresses", queryset=CustomerAddress.objects.filter(is_primary=True), to_attr="primary_addr")
-    return _filtered(customer_list, CustomerFilterSet, user, params).prefetch_related(addresses).order_by("id")
+    return filtered_queryset(customer_list, CustomerFilterSet, user, params).prefetch_related(addresses).order_by("id")
 
 
 def _address(c, user) -> str:
@@ -60,7 +47,7 @@ def customer_columns(user) -> list:
 
 
 def vehicle_queryset(user, params: dict):
-    return _filtered(vehicle_list, VehicleFilterSet, user, params).select_related(
+    return filtered_queryset(vehicle_list, VehicleFilterSet, user, params).select_related(
         "vehicle_model", "selling_dealer", "owner").order_by("id")
 
 

@@ -19,6 +19,7 @@ class SupplierListView(ObjectListView):
     filterset_class = filtersets.SupplierFilterSet
     table_class = tables.SupplierTable
     add_url_name = "parts:supplier_add"
+    export_kind = "suppliers"
     empty_hint = _("Suppliers deliver the parts of the catalogue; their quality contact receives parts-quality feedback.")
 
 
@@ -58,6 +59,7 @@ class PartListView(ObjectListView):
     filterset_class = filtersets.PartFilterSet
     table_class = tables.PartTable
     add_url_name = "parts:part_add"
+    export_kind = "parts"
     title = _("Parts catalogue")
     empty_hint = _("The catalogue lists every part with its number, category, unit price and supplier.")
 

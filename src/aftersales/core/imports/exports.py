@@ -37,6 +37,19 @@ INLINE_EXPORT_ROWS = 5000
 APPROVAL_TOLERANCE_PERCENT = 10
 
 
+def filtered_queryset(selector, filterset_class, user, params: dict):
+    """The rows a list page shows for ``params``: the app's selector (scoped) narrowed by its FilterSet."""
+    from types import SimpleNamespace
+
+    qs = selector(user=user)
+    fs = filterset_class(params or None, queryset=qs, request=SimpleNamespace(user=user))
+    if fs.is_bound:
+        if not fs.is_valid():
+            raise ServiceError(_("The filter is not valid: %(errors)s") % {"errors": fs.errors.as_text()})
+        qs = fs.qs
+    return qs
+
+
 def _exporter(kind: str) -> Exporter:
     exporter = get_exporter(kind)
     if exporter is None:

@@ -232,3 +232,15 @@ def test_navigation_by_permission(reader, nobody):
     sections = {s["key"]: [i.url_name for i in s["items"]] for s in navigation_for(reader)}
     assert sections["parts"] == ["parts:part_list", "parts:supplier_list"]
     assert "parts" not in {s["key"] for s in navigation_for(nobody)}
+
+
+def test_catalogue_exports_exactly_the_filtered_rows(clerk_client, supplier):
+    make_part("MT-1", PartCategory.MOTOR, supplier)
+    make_part("CS-1", PartCategory.CONSUMABLE)
+    page = clerk_client.get(reverse("parts:part_list"), {"category": "motor"}).content.decode()
+    assert 'data-testid="export-csv"' in page
+    response = clerk_client.get(reverse("imports:export", args=["parts"]), {"category": "motor", "format": "csv"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else response.content.decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("MT-1,")
