@@ -15,6 +15,7 @@ after a crash had in fact gone out.
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import threading
@@ -36,9 +37,10 @@ class PermanentGatewayError(GatewayError):
     """A failure no retry can fix: the message goes to the dead letters at once."""
 
 
-class SmsGateway:
+class SmsGateway(abc.ABC):
     """Base class (and interface) of SMS gateways."""
 
+    @abc.abstractmethod
     def send(self, *, to: str, signature: str, template_id: str, params: dict, idempotency_key: str,
              text: str = "") -> str:
         """Send one templated message; return the provider's message id.
@@ -46,7 +48,6 @@ class SmsGateway:
         ``to`` is E.164 (+8613812345678); ``text`` is the rendered message, for development gateways
         and logs only (providers render the approved template themselves).
         """
-        raise NotImplementedError
 
 
 class ConsoleSmsGateway(SmsGateway):

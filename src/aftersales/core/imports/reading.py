@@ -8,6 +8,7 @@ user sees in Excel.  Unreadable input raises :class:`ImportFileError` with a tra
 
 from __future__ import annotations
 
+import abc
 import codecs
 import datetime as dt
 import io
@@ -142,12 +143,13 @@ def map_headers(headers: Sequence, columns: Sequence[Column]) -> dict[int, str]:
 # Readers
 # ---------------------------------------------------------------------------------------------
 
-class TableReader:
+class TableReader(abc.ABC):
     encoding = ""
     estimated_rows = 0
 
-    def chunks(self) -> Iterator[pl.DataFrame]:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def chunks(self) -> Iterator[pl.DataFrame]:
+        """The file's rows as frames of at most the chunk size, all columns as strings."""
 
 
 def _finish_chunk(df: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:

@@ -51,26 +51,26 @@ def _id_py(raw):
         return None, exc.messages[0]
 
 
-def check_vins(values):
+def assert_vins_agree(values):
     df = V.vin_columns(pl.DataFrame({"x": values}, schema={"x": pl.String}), "x", "o")
     for raw, norm, error in zip(values, df["o"], df["o_err"], strict=True):
         assert (norm, error) == _vin_py(raw), raw
 
 
-def check_phones(values):
+def assert_phones_agree(values):
     df = V.phone_columns(pl.DataFrame({"x": values}, schema={"x": pl.String}), "x", "o")
     for raw, e164, error in zip(values, df["o"], df["o_err"], strict=True):
         assert (e164, error) == _phone_py(raw), raw
 
 
-def check_plates(values):
+def assert_plates_agree(values):
     plate, kind, error = V.plate_check(pl.col("x"))
     df = pl.DataFrame({"x": values}).select(plate.alias("p"), kind.alias("k"), error.alias("e"))
     for raw, row in zip(values, df.iter_rows(), strict=True):
         assert row == _plate_py(raw), raw
 
 
-def check_ids(values):
+def assert_ids_agree(values):
     value, error = V.resident_id_check(pl.col("x"))
     df = pl.DataFrame({"x": values}).select(value.alias("v"), error.alias("e"))
     for raw, (norm, err) in zip(values, df.iter_rows(), strict=True):
@@ -81,10 +81,10 @@ def check_ids(values):
 
 
 def test_domain_vectors_agree():
-    check_vins(VINS)
-    check_phones(PHONES)
-    check_plates(PLATES)
-    check_ids(IDS)
+    assert_vins_agree(VINS)
+    assert_phones_agree(PHONES)
+    assert_plates_agree(PLATES)
+    assert_ids_agree(IDS)
 
 
 VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZIOQ -"
@@ -101,7 +101,7 @@ def test_vin_sample_agrees(values):
         if len(n) == 17 and set(n) <= v.VIN_ALPHABET:
             n = n[:8] + v.vin_check_digit(n) + n[9:]
         fixed += [s, n]
-    check_vins(fixed)
+    assert_vins_agree(fixed)
 
 
 @settings(max_examples=300, deadline=None)
@@ -111,11 +111,11 @@ def test_vin_sample_agrees(values):
     st.from_regex(r"\(?0(10|2\d|[3-9]\d\d)\)?[ -]?[1-9]\d{6,7}([ -]?(转|x|-)\d{1,4})?", fullmatch=True),
 ), min_size=1, max_size=30))
 def test_phone_sample_agrees(values):
-    check_phones(values)
+    assert_phones_agree(values)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.from_regex(r"[京沪粤港苏A]?[A-Z]?[A-Z0-9·DF]{4,6}[港学警挂F]?", fullmatch=True), min_size=1,
                 max_size=30))
 def test_plate_sample_agrees(values):
-    check_plates(values)
+    assert_plates_agree(values)
