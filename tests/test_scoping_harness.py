@@ -24,7 +24,8 @@ def test_harness_finds_pages_and_api_endpoints():
     assert ("api", "org.StaffProfile") in kinds
 
 
-def test_every_role_in_and_out_of_scope(world, client):
+def test_every_role_in_and_out_of_scope(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # factories may attach files
     factories = load_factories()
     # Models without a factory are reported by the test above; walk the rest.
     endpoints = [e for e in scoped_endpoints() if e.model in factories]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current_request_id
 from .models import AuditEvent, PersonalDataAccess
@@ -18,6 +19,8 @@ def _plain(value):
     """JSON-safe, human-readable value for the changes column."""
     if isinstance(value, models.Model):
         return {"id": value.pk, "repr": str(value)[:120]}
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):

@@ -31,4 +31,5 @@ urlpatterns = [
           views.VehicleModelEditView, views.VehicleModelDeactivateView),
     path("models/<int:pk>/terms/", views.VehicleModelTermsView.as_view(), name="vehiclemodel_terms"),
     *crud("documents", "document", views.DocumentListView, views.DocumentDetailView, views.DocumentEditView),
+    path("documents/<int:pk>/file/", views.DocumentFileView.as_view(), name="document_file"),
 ]

@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from aftersales.core.views.generic import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ScopedObjectMixin,
     add_errors,
 )
 
@@ -489,6 +490,22 @@ class DocumentDetailView(ObjectDetailView):
     selector = selectors.document_list
     template_name = "customers/document_detail.html"
     edit_url_name = "customers:document_edit"
+
+
+class DocumentFileView(ScopedObjectMixin, PermissionRequiredMixin, View):
+    """The scan of a returned document, only to users who may see the document (never a public
+    /media/ URL: customer documents are personal data)."""
+
+    model = CustomerDocument
+    selector = selectors.document_list
+    permission_required = "customers.view_customerdocument"
+
+    def get(self, request, pk):
+        document = self.get_object()
+        if not document.file:
+            raise Http404
+        return FileResponse(document.file.open("rb"), as_attachment=False,
+                            filename=document.file.name.rsplit("/", 1)[-1])
 
 
 class DocumentEditView(ObjectEditView):

@@ -67,8 +67,12 @@ def key_part(org):
 
 
 def document(org):
-    return CustomerDocument.objects.create(customer=customer(org), kind=DocumentKind.SERVICE_RECEIPT,
-                                           title="维修结算单", organisation=org)
+    from django.core.files.base import ContentFile
+
+    doc = CustomerDocument.objects.create(customer=customer(org), kind=DocumentKind.SERVICE_RECEIPT,
+                                          title="维修结算单", organisation=org)
+    doc.file.save("scan.pdf", ContentFile(b"%PDF-1.4"), save=True)  # so the scan endpoint has a file
+    return doc
 
 
 FACTORIES = {

@@ -134,3 +134,31 @@ def test_list_offers_export_of_the_filtered_rows_only_to_exporters(client, djang
     assert 'data-testid="export-csv"' in html and "kind=person&amp;format=csv" in html
     client.force_login(user("viewer", ["view_customer"]))
     assert 'data-testid="export-csv"' not in client.get("/customers/customers/").content.decode()
+
+
+def test_returned_receipt_is_uploaded_searchable_and_counted(make_customer, make_user, dealer_a, dealer_b, client,
+                                                             settings, tmp_path):
+    """R-CUS-6: a receipt the customer returned is entered with its scan, found by its text, counted by kind."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.customers.models import CustomerDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    customer = make_customer(dealer_a)
+    client.force_login(make_user("dealer", dealer_a))
+    scan = SimpleUploadedFile("结算单.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    response = client.post("/customers/documents/new/", {
+        "customer": customer.pk, "kind": "service_receipt", "title": "首保结算单", "number": "JS-2026-0001",
+        "document_date": "2026-05-03", "amount": "380.00", "content_text": "首保 更换机油滤芯", "file": scan,
+    })
+    assert response.status_code == 302, response.content.decode()[:500]
+    document = CustomerDocument.objects.get(number="JS-2026-0001")
+    assert document.file.read() == b"%PDF-1.4 receipt" and document.organisation == dealer_a
+    listing = client.get("/customers/documents/", {"q": "机油滤芯"}).content.decode()
+    assert "JS-2026-0001" in listing
+    assert client.get("/customers/documents/", {"q": "刹车片"}).content.decode().count("JS-2026-0001") == 0
+    scan_url = f"/customers/documents/{document.pk}/file/"
+    assert scan_url in client.get(document.get_absolute_url()).content.decode()
+    assert b"".join(client.get(scan_url).streaming_content) == b"%PDF-1.4 receipt"
+    client.force_login(make_user("dealer", dealer_b))
+    assert client.get(scan_url).status_code == 404
