@@ -16,10 +16,6 @@ from .conftest import valid_vin
 pytestmark = pytest.mark.django_db
 
 
-# The lookup routes are part of the project's URLconf; ``wired`` stays as a no-op marker.
-wired = pytest.mark.usefixtures()
-
-
 # --- data ---------------------------------------------------------------------------------------
 
 VIN_A, VIN_A2, VIN_B = valid_vin(900001), valid_vin(900002), valid_vin(912345)
@@ -239,7 +235,6 @@ def _api(user):
     return client
 
 
-@wired
 def test_api_lookup_and_screen_pop(world):
     api = _api(world["agent"])
     body = api.get("/api/customers/lookup/", {"q": "5678"}).json()
@@ -252,7 +247,6 @@ def test_api_lookup_and_screen_pop(world):
     assert api.get("/api/customers/lookup/ping/").json() == {"ok": True}
 
 
-@wired
 def test_api_masks_out_of_scope_and_validates(world):
     api = _api(world["dealer_a"])
     rows = api.get("/api/customers/lookup/", {"q": VIN_B}).json()["results"]
@@ -263,13 +257,11 @@ def test_api_masks_out_of_scope_and_validates(world):
     assert APIClient().get("/api/customers/lookup/", {"q": "5678"}).status_code in (401, 403)
 
 
-@wired
 def test_api_needs_view_customer_permission(world, make_user, hq):
     parts_clerk = make_user("parts", hq)
     assert _api(parts_clerk).get("/api/customers/lookup/", {"q": "5678"}).status_code == 403
 
 
-@wired
 def test_schema_has_lookup_path(world):
     schema = _api(world["agent"]).get("/api/schema/?format=json").json()
     assert "/api/customers/lookup/" in schema["paths"]
@@ -279,7 +271,6 @@ def test_schema_has_lookup_path(world):
 
 # --- page -----------------------------------------------------------------------------------------
 
-@wired
 def test_page_renders_and_updates_with_htmx(world, client):
     client.force_login(world["agent"])
     page = client.get("/customers/lookup/", {"q": "张伟"})
@@ -291,7 +282,6 @@ def test_page_renders_and_updates_with_htmx(world, client):
     assert 'id="lookup-results"' in partial.content.decode()
 
 
-@wired
 def test_page_enter_opens_first_result_but_never_a_masked_one(world, client):
     client.force_login(world["dealer_a"])
     first = client.get("/customers/lookup/", {"q": "张伟", "go": "1"})
@@ -302,7 +292,6 @@ def test_page_enter_opens_first_result_but_never_a_masked_one(world, client):
     assert masked.status_code == 200 and "李晓东" not in masked.content.decode()
 
 
-@wired
 def test_navbar_box_snippet(world, rf):
     from django.template.loader import render_to_string
 
