@@ -80,7 +80,9 @@ class Command(BaseCommand):
         if job.error_report:
             self.stdout.write(f"error report: {Path(job.error_report.path)}")
         if job.status == ImportJob.Status.DONE:
-            self.stdout.write(self.style.SUCCESS(f"imported: {job.result}"))
+            counts = {k: v for k, v in (job.result or {}).items() if isinstance(v, int)}
+            summary = ", ".join(f"{k} {v}" for k, v in counts.items()) or job.get_status_display()
+            self.stdout.write(self.style.SUCCESS(f"imported: {summary}"))
             return
         if job.status == ImportJob.Status.FAILED or job.error_rows:
             if job.status == ImportJob.Status.VALIDATED and mode == ImportJob.Mode.ALL:
