@@ -404,7 +404,7 @@ def record_mileage(*, actor, vehicle: Vehicle, reading_km: int, read_on: date | 
         Vehicle.objects.filter(pk=vehicle.pk).update(current_mileage=reading_km, mileage_read_on=read_on)
         vehicle.current_mileage, vehicle.mileage_read_on = reading_km, read_on
     audit.record(actor=actor, action="customers.mileage.recorded", obj=vehicle, note=reading.override_reason,
-                 changes={"current_mileage": [old, reading_km], "read_on": [None, read_on]})
+                 changes={"current_mileage": [old, reading_km], "mileage_read_on": [None, read_on]})
     return reading
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
 from aftersales.core.validators import PlateKind
+from aftersales.parts.choices import PartCategory
 
 from ..choices import CustomerKind, CustomerSource, DocumentKind, EnergyType, Gender, MileageSource, PhoneKind
 
@@ -319,8 +320,8 @@ class MileageReading(BaseModel):
 class KeyPartLot(BaseModel):
     """Which lot of a monitored key part (motor, controller, …) this vehicle carries (R-QLT-3 later)."""
 
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="key_parts")
-    category = models.CharField(_("part category"), max_length=24)
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("vehicle"), on_delete=models.CASCADE, related_name="key_parts")
+    category = models.CharField(_("part category"), max_length=24, choices=PartCategory.choices)
     part = models.ForeignKey("parts.Part", verbose_name=_("part"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     supplier = models.ForeignKey("parts.Supplier", verbose_name=_("supplier"), null=True, blank=True,
@@ -337,7 +338,7 @@ class KeyPartLot(BaseModel):
         indexes = [models.Index(fields=["category", "supplier", "lot_number"], name="keypart_lot")]
 
     def __str__(self) -> str:
-        return f"{self.category} {self.lot_number}"
+        return f"{self.get_category_display()} {self.lot_number}"
 
 
 def document_upload_to(instance, filename: str) -> str:
