@@ -40,6 +40,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Our bounded contexts first, bottom of the layer stack first: their templates and translations
+    # win over third-party ones (Django's admin catalogue would otherwise say 过滤器 for our 筛选).
+    "aftersales.core",
+    "aftersales.org",
+    "aftersales.notifications",
+    "aftersales.parts",
+    "aftersales.customers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,12 +64,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_tasks_db",
-    # our bounded contexts, bottom of the layer stack first
-    "aftersales.core",
-    "aftersales.org",
-    "aftersales.notifications",
-    "aftersales.parts",
-    "aftersales.customers",
 ]
 
 MIDDLEWARE = [

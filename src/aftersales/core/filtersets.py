@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
@@ -15,6 +16,12 @@ class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
 
 def yes_no_filter(label, **kwargs):
     return django_filters.BooleanFilter(label=label, widget=AnyYesNoWidget, **kwargs)
+
+
+def active_filter():
+    """The "in use / deactivated" filter every list has (a context keeps it apart from statuses
+    such as an organisation's "Active" = 正常)."""
+    return yes_no_filter(pgettext_lazy("record in use", "Active"), field_name="is_active")
 
 
 class StyledFilterSet(django_filters.FilterSet):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filtersets import StyledFilterSet, yes_no_filter
+from aftersales.core.filtersets import StyledFilterSet, active_filter
 from aftersales.core.validators import normalise_vin
 from aftersales.org.models import Organisation, Region
 
@@ -33,7 +33,7 @@ ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), 
 
 
 class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     org_filters = ("owning_dealer",)
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
@@ -69,7 +69,7 @@ class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
 
 
 class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     org_filters = ("selling_dealer", "servicing_dealer")
     q = django_filters.CharFilter(method="search", label=_("VIN, plate or owner"))
     vehicle_model = django_filters.ModelChoiceFilter(queryset=VehicleModel.objects.all(), label=_("Vehicle model"))
@@ -95,7 +95,7 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
 
 
 class VehicleModelFilterSet(StyledFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     q = django_filters.CharFilter(method="search", label=_("Search"))
     energy_type = django_filters.ChoiceFilter(choices=EnergyType.choices, label=_("Energy type"))
 

@@ -509,6 +509,14 @@ def document_update(document: CustomerDocument, *, actor, data: dict, m2m: dict 
 # personal data (R-SYS-2, PIPL)
 # --------------------------------------------------------------------------------------------
 
+def log_personal_data_list_view(*, actor, rows: int) -> PersonalDataAccess | None:
+    """A role that sees unmasked data looked at a page of the customer list: one row, with the count."""
+    if not rows or not actor.has_perm(VIEW_PERSONAL_DATA):
+        return None
+    return audit.log_personal_data_access(actor=actor, action=PersonalDataAccess.Action.VIEW, row_count=rows,
+                                          fields=["primary_phone"], reason=_("Viewed the customer list"))
+
+
 def log_personal_data_view(*, actor, customer: Customer, fields=REVEALABLE_FIELDS) -> PersonalDataAccess | None:
     """A role that sees unmasked data opened a customer's detail: one "view" row in the access log."""
     if not actor.has_perm(VIEW_PERSONAL_DATA):

@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.validators import format_phone
+
 from . import presenters
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 
@@ -19,7 +21,7 @@ class CustomerTable(tables.Table):
         attrs = {"class": "table table-sm table-hover"}
 
     def render_primary_phone(self, value):
-        return presenters.phone(value, self.request.user)
+        return format_phone(presenters.phone(value, self.request.user))
 
 
 class IncompleteArchiveTable(tables.Table):

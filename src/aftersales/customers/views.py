@@ -46,6 +46,11 @@ class CustomerListView(ObjectListView):
     export_kind = "customers"
     empty_hint = gettext_lazy("Customers are created at the first visit or imported from the sales system.")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        services.log_personal_data_list_view(actor=self.request.user, rows=len(ctx["table"].page.object_list))
+        return ctx
+
 
 def _create_customer(*, actor, data, m2m):
     data = dict(data)

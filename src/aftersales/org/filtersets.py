@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filtersets import SearchFilterSet, yes_no_filter
+from aftersales.core.filtersets import SearchFilterSet, active_filter
 
 from .choices import DepartmentKind, OrganisationKind, OrganisationStatus, RegionKind
 from .models import Department, Organisation, Region, Role, StaffProfile
@@ -11,7 +11,7 @@ from .selectors import region_subtree_ids
 
 
 class RegionFilterSet(SearchFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     search_fields = ("code", "name")
     kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=_("Level"))
     parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Parent region"))
@@ -22,7 +22,7 @@ class RegionFilterSet(SearchFilterSet):
 
 
 class OrganisationFilterSet(SearchFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     search_fields = ("code", "name", "short_name", "address", "contact_person")
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Type"))
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("Status"))
@@ -39,7 +39,7 @@ class OrganisationFilterSet(SearchFilterSet):
 
 
 class DepartmentFilterSet(SearchFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     search_fields = ("name", "organisation__name", "organisation__code")
     kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices, label=_("Type"))
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
@@ -55,7 +55,7 @@ class DepartmentFilterSet(SearchFilterSet):
 
 
 class StaffFilterSet(SearchFilterSet):
-    is_active = yes_no_filter(_("Active"))
+    is_active = active_filter()
     search_fields = ("display_name", "employee_code", "user__username", "title")
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
     role = django_filters.ModelChoiceFilter(field_name="roles", queryset=Role.objects.all(), label=_("Role"))

@@ -135,3 +135,16 @@ def test_api_customer_create(make_user, dealer_a, region):
     response = api.post("/api/customers/customers/", {"name": "钱七", "owning_dealer": dealer_a.pk,
                                                       "phone_numbers": ["123"]}, format="json")
     assert response.status_code == 400 and "phones" in response.json()["fields"]
+
+
+def test_list_page_of_unmasked_phones_is_logged_masked_one_is_not(make_customer, make_user, dealer_a, client):
+    from aftersales.core.models import PersonalDataAccess
+
+    make_customer(dealer_a)
+    client.force_login(make_user("dealer", dealer_a))          # sees unmasked phones
+    assert client.get("/customers/customers/").status_code == 200
+    row = PersonalDataAccess.objects.get(action="view", row_count=1)
+    assert row.actor.staff_profile.organisation == dealer_a
+    client.force_login(make_user("agent", dealer_a))            # masked: nothing to log
+    client.get("/customers/customers/")
+    assert PersonalDataAccess.objects.filter(action="view").count() == 1
