@@ -38,6 +38,19 @@ class StyledFilterSet(django_filters.FilterSet):
         return form
 
 
+class ScopedChoicesMixin:
+    """Choice filters whose options are limited to what the user may see (``scoped_filters``)."""
+
+    scoped_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            for name in self.scoped_filters:
+                choices = self.filters[name].queryset
+                self.filters[name].queryset = choices.model.objects.restrict(request.user)
+
+
 class SearchFilterSet(StyledFilterSet):
     """Adds ``q``: a case-insensitive search over ``search_fields``."""
 

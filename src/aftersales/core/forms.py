@@ -7,10 +7,16 @@ class ServiceModelForm(forms.ModelForm):
     """A ModelForm that never saves itself: views hand ``service_data()`` to the app's services."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Related fields whose choices are limited to the user's scope (the one scoping method).
+    scoped_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if user is not None:
+            for name in self.scoped_fields:
+                if name in self.fields:
+                    self.fields[name].queryset = self.fields[name].queryset.restrict(user)
         if self.instance and self.instance.pk and hasattr(self.instance, "version"):
             self.fields["version"].initial = self.instance.version
         else:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filtersets import StyledFilterSet, active_filter
+from aftersales.core.filtersets import ScopedChoicesMixin, StyledFilterSet, active_filter
 from aftersales.core.validators import normalise_vin
 from aftersales.org.models import Organisation, Region
 
@@ -16,25 +16,12 @@ from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search
 from .services import ARCHIVE_DEADLINE
 
-
-class ScopedChoicesMixin:
-    """Organisation choices limited to the user's scope."""
-
-    org_filters: tuple[str, ...] = ()
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            for name in self.org_filters:
-                self.filters[name].queryset = Organisation.objects.restrict(request.user)
-
-
 ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), ("late", _("Overdue"))]
 
 
 class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
     is_active = active_filter()
-    org_filters = ("owning_dealer",)
+    scoped_filters = ("owning_dealer",)
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
     owning_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Owning dealer"))
@@ -70,7 +57,7 @@ class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
 
 class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
     is_active = active_filter()
-    org_filters = ("selling_dealer", "servicing_dealer")
+    scoped_filters = ("selling_dealer", "servicing_dealer")
     q = django_filters.CharFilter(method="search", label=_("VIN, plate or owner"))
     vehicle_model = django_filters.ModelChoiceFilter(queryset=VehicleModel.objects.all(), label=_("Vehicle model"))
     production_batch = django_filters.CharFilter(label=_("Production batch"))
@@ -113,7 +100,7 @@ class VehicleModelFilterSet(StyledFilterSet):
 
 
 class DocumentFilterSet(ScopedChoicesMixin, StyledFilterSet):
-    org_filters = ("organisation",)
+    scoped_filters = ("organisation",)
     q = django_filters.CharFilter(method="search", label=_("Search title, number or content"))
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices, label=_("Document type"))
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
@@ -129,7 +116,7 @@ class DocumentFilterSet(ScopedChoicesMixin, StyledFilterSet):
 
 
 class IncompleteArchiveFilterSet(ScopedChoicesMixin, StyledFilterSet):
-    org_filters = ("owning_dealer",)
+    scoped_filters = ("owning_dealer",)
     owning_dealer = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Owning dealer"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Customer type"))
     late = django_filters.BooleanFilter(field_name="is_late", label=_("Overdue only"),

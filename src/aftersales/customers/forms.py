@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.forms import ServiceModelForm, style_form
-from aftersales.org.models import Organisation, StaffProfile
 
 from .choices import MileageSource
 from .models import (
@@ -34,6 +33,8 @@ class CustomerForm(ServiceModelForm):
 
     create_only = ("phone", "phone2", "address_province", "address_city", "address_district", "address_detail")
 
+    scoped_fields = ("owning_dealer", "responsible")
+
     class Meta:
         model = Customer
         fields = ["kind", "name", "gender", "person_in_charge", "region", "owning_dealer", "responsible", "source",
@@ -49,8 +50,6 @@ class CustomerForm(ServiceModelForm):
         elif not self.is_bound:
             self.fields["first_visit_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         if self.user is not None:
-            self.fields["owning_dealer"].queryset = Organisation.objects.restrict(self.user)
-            self.fields["responsible"].queryset = StaffProfile.objects.restrict(self.user)
             profile = getattr(self.user, "staff_profile", None)
             if profile is not None and not self.instance.pk and not self.is_bound:
                 self.fields["owning_dealer"].initial = profile.organisation_id
@@ -95,6 +94,8 @@ class VehicleForm(ServiceModelForm):
         label=_("Special plate"), required=False,
         help_text=_("Emergency, test, military or embassy plates are stored as they are."))
 
+    scoped_fields = ("selling_dealer", "servicing_dealer", "owner")
+
     class Meta:
         model = Vehicle
         fields = ["vin", "vin_override_reason", "plate", "vehicle_model", "colour", "production_date",
@@ -110,12 +111,9 @@ class VehicleForm(ServiceModelForm):
         if self.instance.pk:
             self.fields.pop("current_mileage")
             self.fields["owner"].help_text = _("Changing the owner ends the current ownership and starts a new one.")
-        if self.user is not None:
-            for name in ("selling_dealer", "servicing_dealer"):
-                self.fields[name].queryset = Organisation.objects.restrict(self.user)
-            self.fields["owner"].queryset = Customer.objects.restrict(self.user).only("id", "name", "code")
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = self.fields["owner"].queryset.only("id", "name", "code")
         self.fields["vehicle_model"].queryset = VehicleModel.objects.filter(is_active=True)
-        style_form(self)
 
     def service_data(self):
         data, m2m = super().service_data()
@@ -191,6 +189,8 @@ class PartWarrantyTermForm(ServiceModelForm):
 
 
 class DocumentForm(ServiceModelForm):
+    scoped_fields = ("customer", "vehicle")
+
     class Meta:
         model = CustomerDocument
         fields = ["customer", "vehicle", "kind", "title", "number", "document_date", "amount", "received_on", "file",
@@ -200,6 +200,5 @@ class DocumentForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None:
-            self.fields["customer"].queryset = Customer.objects.restrict(self.user).only("id", "name", "code")
-            self.fields["vehicle"].queryset = Vehicle.objects.restrict(self.user).only("id", "vin", "plate")
+        self.fields["customer"].queryset = self.fields["customer"].queryset.only("id", "name", "code")
+        self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.only("id", "vin", "plate")

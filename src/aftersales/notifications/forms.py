@@ -12,10 +12,6 @@ class SmsTemplateForm(ServiceModelForm):
         fields = ["code", "name", "category", "provider_template_id", "signature", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
 
 class ContactConsentForm(ServiceModelForm):
     granted = forms.TypedChoiceField(
@@ -26,10 +22,6 @@ class ContactConsentForm(ServiceModelForm):
     class Meta:
         model = ContactConsent
         fields = ["contact", "channel", "purpose", "granted", "source", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
 
 
 class SuppressionForm(ServiceModelForm):

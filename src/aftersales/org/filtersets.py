@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filtersets import SearchFilterSet, active_filter
+from aftersales.core.filtersets import ScopedChoicesMixin, SearchFilterSet, active_filter
 
 from .choices import DepartmentKind, OrganisationKind, OrganisationStatus, RegionKind
 from .models import Department, Organisation, Region, Role, StaffProfile
@@ -38,7 +38,8 @@ class OrganisationFilterSet(SearchFilterSet):
         return queryset.filter(region_id__in=region_subtree_ids([value])) if value else queryset
 
 
-class DepartmentFilterSet(SearchFilterSet):
+class DepartmentFilterSet(ScopedChoicesMixin, SearchFilterSet):
+    scoped_filters = ("organisation",)
     is_active = active_filter()
     search_fields = ("name", "organisation__name", "organisation__code")
     kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices, label=_("Type"))
@@ -48,13 +49,9 @@ class DepartmentFilterSet(SearchFilterSet):
         model = Department
         fields = ["q", "kind", "organisation", "is_active"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            self.filters["organisation"].queryset = Organisation.objects.restrict(request.user)
 
-
-class StaffFilterSet(SearchFilterSet):
+class StaffFilterSet(ScopedChoicesMixin, SearchFilterSet):
+    scoped_filters = ("organisation",)
     is_active = active_filter()
     search_fields = ("display_name", "employee_code", "user__username", "title")
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("Organisation"))
@@ -66,8 +63,3 @@ class StaffFilterSet(SearchFilterSet):
     class Meta:
         model = StaffProfile
         fields = ["q", "organisation", "role", "department__kind", "region_covered", "is_active"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            self.filters["organisation"].queryset = Organisation.objects.restrict(request.user)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import ServiceModelForm, style_form
+from aftersales.core.forms import ServiceModelForm
 
 from .models import Department, Organisation, Region, StaffProfile
 
@@ -19,21 +19,13 @@ class OrganisationForm(ServiceModelForm):
                   "contract_start", "contract_end", "status", "opens_weekends"]
         widgets = {"contract_start": forms.DateInput(), "contract_end": forms.DateInput()}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
 
 class DepartmentForm(ServiceModelForm):
     class Meta:
         model = Department
         fields = ["organisation", "kind", "name", "manager", "email"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.user is not None:
-            self.fields["organisation"].queryset = Organisation.objects.restrict(self.user)
-            self.fields["manager"].queryset = StaffProfile.objects.restrict(self.user)
+    scoped_fields = ("organisation", "manager")
 
 
 class StaffForm(ServiceModelForm):
@@ -41,6 +33,8 @@ class StaffForm(ServiceModelForm):
                                help_text=_("Login name; defaults to the staff code."))
     password = forms.CharField(label=_("Initial password"), required=False, widget=forms.PasswordInput,
                                help_text=_("Leave empty to let the user set one later."))
+
+    scoped_fields = ("organisation", "department")
 
     class Meta:
         model = StaffProfile
@@ -52,10 +46,6 @@ class StaffForm(ServiceModelForm):
         if self.instance.pk:
             self.fields.pop("username")
             self.fields.pop("password")
-        if self.user is not None:
-            self.fields["organisation"].queryset = Organisation.objects.restrict(self.user)
-            self.fields["department"].queryset = Department.objects.restrict(self.user)
-        style_form(self)
 
     def service_data(self):
         data, m2m = super().service_data()

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import ServiceModelForm, style_form
+from aftersales.core.forms import ServiceModelForm
 
 from .choices import PartCategory
 from .models import Part, Supplier, display_phone
@@ -70,5 +70,4 @@ class PartForm(ServiceModelForm):
         # Active suppliers, plus the current one of a part being edited even if it was deactivated since.
         current = Q(pk=self.instance.supplier_id) if self.instance.supplier_id else Q(pk__in=[])
         self.fields["supplier"].queryset = Supplier.objects.filter(Q(is_active=True) | current).order_by("code")
-        style_form(self)
 

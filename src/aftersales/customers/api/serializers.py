@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from aftersales.core.api.serializers import ScopedRelatedMixin
 from aftersales.core.validators import validate_plate, validate_vin
 from aftersales.org.models import Organisation
 
@@ -20,22 +21,6 @@ from ..models import (
     VehicleModel,
     WarrantyPolicy,
 )
-
-
-class ScopedRelatedMixin:
-    """Related objects chosen by id must be inside the user's scope (else "does not exist")."""
-
-    scoped_fields: tuple[str, ...] = ()
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            for name in self.scoped_fields:
-                field = fields.get(name)
-                if field is not None and getattr(field, "queryset", None) is not None:
-                    field.queryset = field.queryset.model.objects.restrict(request.user)
-        return fields
 
 
 class AddressInputSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from aftersales.core.api.serializers import ScopedRelatedMixin
+
 from ..models import Department, Organisation, Region, Role, Skill, StaffProfile
 
 
@@ -23,18 +25,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"version": {"read_only": False, "required": False}}
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
+    scoped_fields = ("organisation",)
+
     class Meta:
         model = Department
         fields = ["id", "organisation", "kind", "name", "manager", "email", "is_active", "version"]
         read_only_fields = ["is_active"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
-
-    def validate_organisation(self, value):
-        user = self.context["request"].user
-        if not Organisation.objects.restrict(user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=value.pk))
-        return value
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -49,7 +47,8 @@ class SkillSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
-class StaffProfileSerializer(serializers.ModelSerializer):
+class StaffProfileSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
+    scoped_fields = ("organisation",)
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
@@ -58,9 +57,3 @@ class StaffProfileSerializer(serializers.ModelSerializer):
                   "roles", "regions_covered", "skills", "is_active", "version"]
         read_only_fields = ["is_active"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
-
-    def validate_organisation(self, value):
-        user = self.context["request"].user
-        if not Organisation.objects.restrict(user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=value.pk))
-        return value
