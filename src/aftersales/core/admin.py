@@ -4,6 +4,7 @@ from .models import AccessGrant, AuditEvent, PeriodicRun, PersonalDataAccess
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Writes go through the services (audited); the admin is for looking only."""
     def has_add_permission(self, request):
         return False
 

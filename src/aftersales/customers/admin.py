@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from aftersales.core.admin import ReadOnlyAdmin
+
 from .models import (
     Customer,
     CustomerAddress,
@@ -13,19 +15,6 @@ from .models import (
     VehicleModel,
     WarrantyPolicy,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Writes go through the services (audited); the admin is for looking only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)

@@ -114,6 +114,22 @@ def city_plate_prefixes() -> dict[str, str]:
             for code, _name, prefix in cities}
 
 
+def _staff(rng, username, org, department_kind, role, employee_code, title):
+    """A staff member without a password (only the demo logins have one); None if already there."""
+    if User.objects.filter(username=username).exists():
+        return None
+    user = User.objects.create(username=username, first_name=_name(rng))
+    user.set_unusable_password()
+    user.save()
+    profile = StaffProfile.objects.create(
+        user=user, organisation=org, employee_code=employee_code, display_name=user.first_name, title=title,
+        department=Department.objects.filter(organisation=org, kind=department_kind).first(),
+    )
+    profile.roles.set([role])
+    sync_role_groups(profile)
+    return profile
+
+
 def seed_org(*, scale: float = 1.0, stdout=None) -> None:
     rng = random.Random(20261129)
     country = _region("CN", "中国", RegionKind.COUNTRY, None)
@@ -175,42 +191,19 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
         sync_role_groups(profile)
 
     # Every dealer gets a service advisor and two technicians; every sales region a field engineer.
-    n = 0
     for code, org in orgs.items():
         if code == "HQ":
             continue
         for role, dkind, count in (("advisor", DepartmentKind.FRONT_DESK, 1), ("technician", DepartmentKind.WORKSHOP, 2)):
             for k in range(count):
-                n += 1
-                username = f"{code.lower()}-{role}{k + 1}"
-                if User.objects.filter(username=username).exists():
-                    continue
-                user = User.objects.create(username=username, first_name=_name(rng))
-                user.set_unusable_password()
-                user.save()
-                profile = StaffProfile.objects.create(
-                    user=user, organisation=org, employee_code=f"{code}{role[0].upper()}{k + 1}",
-                    department=Department.objects.filter(organisation=org, kind=dkind).first(),
-                    display_name=user.first_name, title=TITLES[role],
-                )
-                profile.roles.set([roles[role]])
-                sync_role_groups(profile)
+                _staff(rng, f"{code.lower()}-{role}{k + 1}", org, dkind, roles[role], f"{code}{role[0].upper()}{k + 1}",
+                       TITLES[role])
     for rcode, region in sales_regions.items():
-        username = f"engineer-{rcode.lower()}"
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User.objects.create(username=username, first_name=_name(rng))
-        user.set_unusable_password()
-        user.save()
-        profile = StaffProfile.objects.create(
-            user=user, organisation=hq, employee_code=f"FE-{rcode}", display_name=user.first_name,
-            department=Department.objects.filter(organisation=hq, kind=DepartmentKind.FIELD_SERVICE).first(),
-            title=TITLES["engineer"],
-        )
-        profile.roles.set([roles["engineer"]])
-        profile.regions_covered.set([region])
-        profile.skills.set(rng.sample(skills, 3))
-        sync_role_groups(profile)
+        profile = _staff(rng, f"engineer-{rcode.lower()}", hq, DepartmentKind.FIELD_SERVICE, roles["engineer"],
+                         f"FE-{rcode}", TITLES["engineer"])
+        if profile is not None:
+            profile.regions_covered.set([region])
+            profile.skills.set(rng.sample(skills, 3))
     if stdout:
         stdout.write(f"  regions {Region.objects.count()}, organisations {Organisation.objects.count()}, "
                      f"staff {StaffProfile.objects.count()}")
