@@ -13,6 +13,7 @@ record-level sharing a dealer needs when it receives a car it did not sell.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,12 +126,13 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if not scope.organisation_ids:
             return self.none()  # no organisation, so no grants either
-        return self.filter(scope_q(self.model, scope)).distinct() if _needs_distinct(self.model) else self.filter(
-            scope_q(self.model, scope)
-        )
+        rows = self.filter(scope_q(self.model, scope))
+        return rows.distinct() if _needs_distinct(self.model) else rows
 
 
+@functools.cache
 def _needs_distinct(model) -> bool:
+    """A path through a to-many relation can repeat a row; decided once per model."""
     rule: ScopeRule = model.scope_rule
     return any("__" in p and _is_multi(model, p) for p in rule.paths)
 

@@ -8,12 +8,5 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customer archive")
 
     def ready(self) -> None:
-        import importlib
-
-        # Each optional module registers menu entries, work items, timeline renderers, seed steps.
-        for module in ("nav", "seed", "work_items", "timeline", "roles"):
-            try:
-                importlib.import_module(f"{self.name}.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{self.name}.{module}":
-                    raise
+        # menu, demo data step, "我的工作" items, timeline sentences, role permissions
+        from . import nav, roles, seed, timeline, work_items  # noqa: F401

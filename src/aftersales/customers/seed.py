@@ -4,7 +4,6 @@ documents — and some incomplete / overdue archives for R-CUS-3."""
 
 from __future__ import annotations
 
-import importlib
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -86,14 +85,10 @@ def _suppliers_by_category() -> dict[str, list]:
 
 def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
     if scale > 1:
-        try:
-            bulk = importlib.import_module("aftersales.customers.seed_bulk")
-        except ModuleNotFoundError as exc:
-            if exc.name != "aftersales.customers.seed_bulk":
-                raise
-        else:
-            bulk.seed_bulk(scale=scale, stdout=stdout)
-            return
+        from .seed_bulk import seed_bulk
+
+        seed_bulk(scale=scale, stdout=stdout)
+        return
     if Customer.objects.exists():
         return
     rng = random.Random(20261130)
