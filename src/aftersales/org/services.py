@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from aftersales.core import services as core_services
@@ -31,13 +33,13 @@ def region_create(*, actor, data: dict, m2m: dict | None = None) -> Region:
 def region_update(region: Region, *, actor, data: dict, m2m: dict | None = None, expected_version=None) -> Region:
     old_path = Region.objects.get(pk=region.pk).path
     region = core_services.update_object(region, actor=actor, data=data, expected_version=expected_version)
-    invalidate_scopes()
     new_path = _region_path(region)
     if new_path != old_path:
-        # Re-root the whole subtree in one pass.
-        for r in Region.objects.filter(path__startswith=old_path).order_by("path"):
-            Region.objects.filter(pk=r.pk).update(path=new_path + r.path[len(old_path):])
+        # Re-root the whole subtree in one statement: new prefix + the rest of each path.
+        Region.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
         region.refresh_from_db()
+        transaction.on_commit(invalidate_scopes)  # region staff may now cover other organisations
     return region
 
 
