@@ -128,18 +128,44 @@ class _Echo:
 
 
 def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
-    """CSV bytes with a UTF-8 BOM so Excel opens Chinese text correctly."""
+    """CSV bytes with a UTF-8 BOM so Excel opens Chinese text correctly; every text cell is
+    neutralised against formula injection (R-SYS-2, see :func:`csv_text`)."""
     writer = csv.writer(_Echo())
-    yield ("\ufeff" + writer.writerow(headers)).encode("utf-8")
+    yield ("\ufeff" + writer.writerow([csv_text(h) for h in headers])).encode("utf-8")
     for row in rows:
-        yield writer.writerow([_safe(v) for v in row]).encode("utf-8")
+        yield writer.writerow([csv_text(v) for v in row]).encode("utf-8")
 
 
-def _safe(value):
-    """Defuse spreadsheet formula injection: text starting with = + - @ is prefixed with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit():
+# A spreadsheet evaluates a CSV cell that starts with one of these, whatever follows: "=1+1",
+# "+86 138…" and "-2" are all formulas to Excel, "@SUM(…)" is Lotus syntax, and a leading tab or
+# carriage return is skipped before the check (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A CSV cell that no spreadsheet evaluates: text starting with a formula trigger is prefixed
+    with an apostrophe, which Excel and WPS hide and treat as "this is text". Numbers stay numbers
+    (a negative Decimal is not text and cannot carry a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def xlsx_cells(ws, row: Iterable) -> list:
+    """One row for an openpyxl sheet in which every string is a text cell: openpyxl would store a
+    string starting with "=" as a formula, so its type is forced to string and the value is kept
+    exactly as it is (in .xlsx a text cell is never evaluated, unlike CSV)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in row:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
 
 
 def write_file(path: Path, fmt: str, headers: list[str], rows: Iterable[list],
@@ -156,9 +182,9 @@ def write_file(path: Path, fmt: str, headers: list[str], rows: Iterable[list],
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title="data")
-    ws.append(headers)
+    ws.append(xlsx_cells(ws, headers))
     for count, row in enumerate(rows, start=1):
-        ws.append([_safe(v) for v in row])
+        ws.append(xlsx_cells(ws, row))
         if progress and count % 5000 == 0:
             progress(count)
     wb.save(path)

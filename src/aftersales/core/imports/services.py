@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
+from . import exports
 from ..exceptions import ServiceError
 from .models import ImportJob
 from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
@@ -133,6 +134,35 @@ def _formula_errors(df: pl.DataFrame, importer) -> pl.DataFrame:
     return df.with_columns(pl.concat_list(pl.col(ERRORS), extra).alias(ERRORS)).drop(marks)
 
 
+# Decision (ADR 0009): imported text that a spreadsheet would run as a formula is refused, not
+# stored: no customer, vehicle or part legitimately starts with "=" or "@", and a row refused with
+# a reason is easier to fix than a value silently changed. "+" and "-" stay allowed (phones are
+# "+86…", amounts may be negative); exports neutralise every trigger anyway.
+FORMULA_TEXT_START = ("=", "@")
+
+
+def _formula_text_errors(chunk: pl.DataFrame, importer) -> pl.DataFrame | None:
+    """Per row of the raw chunk, the errors for text cells that start like a formula, or None."""
+    names = [c.name for c in importer.columns if c.name in chunk.columns]
+    reason = _("Text may not start with “=” or “@”: a spreadsheet would run it as a formula.")
+    hits = [pl.col(n).str.strip_chars_start().str.starts_with(s).fill_null(False) for n in names
+            for s in FORMULA_TEXT_START]
+    if not names or not chunk.select(pl.any_horizontal(hits).any()).item():
+        return None
+    structs = [pl.when(pl.any_horizontal(pl.col(n).str.strip_chars_start().str.starts_with(s).fill_null(False)
+                                         for s in FORMULA_TEXT_START))
+               .then(pl.struct(column=pl.lit(n), value=pl.col(n), reason=pl.lit(reason))) for n in names]
+    return chunk.select(pl.col(ROW), pl.concat_list(structs).list.drop_nulls().alias("__formula_text"))
+
+
+def _with_formula_text_errors(checked: pl.DataFrame, found: pl.DataFrame | None) -> pl.DataFrame:
+    if found is None:
+        return checked
+    joined = checked.join(found, on=ROW, how="left")
+    return joined.with_columns(
+        pl.concat_list(pl.col(ERRORS), pl.col("__formula_text").fill_null([])).alias(ERRORS)).drop("__formula_text")
+
+
 def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJob:
     """Validate every row of the job's file; idempotent (a re-run starts the check again)."""
     job = ImportJob.objects.get(pk=job_id)
@@ -184,8 +214,10 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
         writer = csv.writer(report)
         writer.writerow(REPORT_HEADER)
         for n, chunk in enumerate(reader.chunks()):
+            formula_text = _formula_text_errors(chunk, importer)
             checked = importer.validate(chunk, ctx)
             checked = _formula_errors(checked, importer)
+            checked = _with_formula_text_errors(checked, formula_text)
             bad_mask = checked[ERRORS].list.len() > 0
             good = checked.filter(~bad_mask).drop(ERRORS)
             if good.height:
@@ -194,7 +226,7 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
                     .with_columns(pl.col("column").replace_strict(headers, default=pl.col("column")))
                     .sort(ROW, maintain_order=True))
             for row in errs.iter_rows():
-                writer.writerow(row)
+                writer.writerow([exports.csv_text(v) for v in row])  # the value column is the user's text
                 if len(first_errors) < FIRST_ERRORS:
                     first_errors.append({"row": row[0], "column": row[1], "value": row[2], "reason": row[3]})
             processed += checked.height
