@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from . import exports
 from ..exceptions import ServiceError
+from . import exports
 from .models import ImportJob
 from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
 from .registry import get_importer
