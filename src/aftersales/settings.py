@@ -170,8 +170,14 @@ FORMAT_MODULE_PATH = ["aftersales.core.formats"]
 # --- static ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+# MEDIA_ROOT is private: no URL serves it (not even in development); files go out through views
+# that check scope and log (core/files.py, ADR 0010). MEDIA_URL is only Django's required default.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+# nginx "internal" location that maps to MEDIA_ROOT (e.g. /protected-media/); empty = the app streams.
+AFTERSALES_X_ACCEL_REDIRECT = env("X_ACCEL_REDIRECT", "")
+# Attachments (core/attachments): the largest file accepted, in bytes (default 20 MB).
+AFTERSALES_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -35,8 +34,5 @@ urlpatterns = [
     path("imports/", include("aftersales.core.imports.urls")),
     path("", include("aftersales.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG on: every uploaded or generated file holds
+# personal data and is served by a view that checks scope and logs the access (ADR 0010).

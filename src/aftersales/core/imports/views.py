@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ..exceptions import ServiceError
+from ..files import private_file_response
 from ..forms import style_form
 from ..selectors import timeline_for_object
 from . import approvals, exports, services
@@ -34,6 +35,13 @@ VIEW_ALL_PERMISSION = "core.view_importjob"
 
 def allowed_importers(user) -> dict:
     return {k: i for k, i in importers().items() if user.has_perm(i.permission)}
+
+
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _export_type(job: ImportJob) -> str:
+    return EXPORT_TYPES.get((job.options or {}).get("format", ""), "application/octet-stream")
 
 
 def visible_jobs(user):
@@ -140,10 +148,13 @@ class ImportApplyView(JobMixin, View):
 class ErrorReportView(JobMixin, View):
     def get(self, request, *args, **kwargs):
         job = self.get_job()
-        if not job.error_report:
-            raise Http404
-        return FileResponse(job.error_report.open("rb"), as_attachment=True,
-                            filename=f"errors-{job.pk}-{job.original_filename}.csv", content_type="text/csv")
+        try:
+            report = services.import_file_download(actor=request.user, job=job, which="errors",
+                                                   ip_address=request.META.get("REMOTE_ADDR"))
+        except ServiceError as exc:
+            raise Http404 from exc
+        return private_file_response(report, filename=f"errors-{job.pk}-{job.original_filename}.csv",
+                                     content_type="text/csv")
 
 
 class OutputView(JobMixin, View):
@@ -152,7 +163,12 @@ class OutputView(JobMixin, View):
         if not job.output_file or job.status != ImportJob.Status.DONE:
             raise Http404
         if not job.is_export:
-            return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.original_filename)
+            try:
+                output = services.import_file_download(actor=request.user, job=job, which="output",
+                                                       ip_address=request.META.get("REMOTE_ADDR"))
+            except ServiceError as exc:
+                raise Http404 from exc
+            return private_file_response(output, filename=job.original_filename)
         # Export files hold personal data: only their owner downloads them, and every download is logged.
         try:
             fh = exports.export_download(actor=request.user, job=job, obj=job.export_requests.first(),
@@ -161,7 +177,7 @@ class OutputView(JobMixin, View):
             if exc.code == "permission_denied":
                 raise PermissionDenied(str(exc.message)) from exc
             raise Http404 from exc
-        return FileResponse(fh, as_attachment=True, filename=job.original_filename)
+        return private_file_response(fh, filename=job.original_filename, content_type=_export_type(job))
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):
@@ -378,4 +394,4 @@ class ExportRequestDownloadView(ExportRequestMixin, View):
             raise PermissionDenied(str(exc.message)) from exc
         except ServiceError as exc:
             raise Http404(str(exc.message)) from exc
-        return FileResponse(fh, as_attachment=True, filename=name)
+        return private_file_response(fh, filename=name, content_type=_export_type(obj.job))
