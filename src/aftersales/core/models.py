@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .attachments.models import Attachment  # noqa: E402,F401  (registered with the core app)
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
 from .scoping import ScopedQuerySet
 

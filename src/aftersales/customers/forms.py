@@ -193,7 +193,7 @@ class DocumentForm(ServiceModelForm):
 
     class Meta:
         model = CustomerDocument
-        fields = ["customer", "vehicle", "kind", "title", "number", "document_date", "amount", "received_on", "file",
+        fields = ["customer", "vehicle", "kind", "title", "number", "document_date", "amount", "received_on",
                   "content_text"]
         widgets = {"document_date": forms.DateInput(), "received_on": forms.DateInput(),
                    "content_text": forms.Textarea(attrs={"rows": 3})}
@@ -202,3 +202,13 @@ class DocumentForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = self.fields["customer"].queryset.only("id", "name", "code")
         self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.only("id", "vin", "plate")
+        # The scan becomes a core attachment; its type is checked by content in the service.
+        self.fields["file"] = forms.FileField(label=_("Scan"), required=False,
+                                              help_text=_("Photo (JPG, PNG, GIF, WebP) or PDF."))
+        style_form(self)
+
+    def service_data(self) -> tuple[dict, dict]:
+        data, m2m = super().service_data()
+        if self.cleaned_data.get("file"):
+            data["file"] = self.cleaned_data["file"]
+        return data, m2m

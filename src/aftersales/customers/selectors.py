@@ -103,7 +103,8 @@ def vehicle_model_list(*, user) -> QuerySet[VehicleModel]:
 
 
 def document_list(*, user) -> QuerySet[CustomerDocument]:
-    return CustomerDocument.objects.restrict(user).select_related("customer", "vehicle", "organisation")
+    return (CustomerDocument.objects.restrict(user).select_related("customer", "vehicle", "organisation")
+            .prefetch_related("attachments"))
 
 
 def document_search(qs: QuerySet[CustomerDocument], q: str) -> QuerySet[CustomerDocument]:

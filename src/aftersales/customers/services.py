@@ -18,6 +18,8 @@ from pypinyin import Style, lazy_pinyin
 
 from aftersales.core import audit
 from aftersales.core import services as core_services
+from aftersales.core.attachments.choices import AttachmentKind
+from aftersales.core.attachments.services import attach
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import PERMISSION as VIEW_PERSONAL_DATA
 from aftersales.core.models import PersonalDataAccess
@@ -489,20 +491,27 @@ def document_create(*, actor, data: dict, m2m: dict | None = None) -> CustomerDo
     if not data.get("organisation"):
         customer = data.get("customer")
         data["organisation"] = _actor_organisation(actor) or (customer.owning_dealer if customer else None)
+    scan = data.pop("file", None)
     vehicle, customer = data.get("vehicle"), data.get("customer")
     if vehicle is not None and customer is not None and vehicle.owner_id != customer.pk:
         raise ValidationError({"vehicle": [_("This vehicle does not belong to the customer.")]})
-    return core_services.create_object(CustomerDocument, actor=actor, data=data, action="customers.document.created")
+    document = core_services.create_object(CustomerDocument, actor=actor, data=data,
+                                           action="customers.document.created")
+    if scan:
+        attach(actor=actor, parent=document, file=scan, kind=AttachmentKind.SCAN, title=document.title)
+    return document
 
 
 @transaction.atomic
 def document_update(document: CustomerDocument, *, actor, data: dict, m2m: dict | None = None,
                     expected_version: int | None = None) -> CustomerDocument:
     data = {k: v for k, v in data.items() if k not in {"organisation"}}
-    if "file" in data and not data["file"]:
-        data.pop("file")
-    return core_services.update_object(document, actor=actor, data=data, expected_version=expected_version,
-                                       action="customers.document.updated")
+    scan = data.pop("file", None)
+    document = core_services.update_object(document, actor=actor, data=data, expected_version=expected_version,
+                                           action="customers.document.updated")
+    if scan:  # another scan is added; earlier ones stay (a receipt may have several pages)
+        attach(actor=actor, parent=document, file=scan, kind=AttachmentKind.SCAN, title=document.title)
+    return document
 
 
 # --------------------------------------------------------------------------------------------

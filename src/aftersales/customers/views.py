@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from aftersales.core.attachments.views import serve_attachment
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import can_see_personal_data
 from aftersales.core.selectors import labelled_changes, timeline_for_customer, timeline_for_vehicle
@@ -498,8 +499,9 @@ class DocumentDetailView(ObjectDetailView):
 
 
 class DocumentFileView(ScopedObjectMixin, PermissionRequiredMixin, View):
-    """The scan of a returned document, only to users who may see the document (never a public
-    /media/ URL: customer documents are personal data)."""
+    """The latest scan of a returned document, only to users who may see the document (never a
+    public /media/ URL: customer documents are personal data); served and logged like every
+    attachment (``core.attachments.views``)."""
 
     model = CustomerDocument
     selector = selectors.document_list
@@ -507,10 +509,10 @@ class DocumentFileView(ScopedObjectMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         document = self.get_object()
-        if not document.file:
+        scans = list(document.attachments.all())
+        if not scans:
             raise Http404
-        return FileResponse(document.file.open("rb"), as_attachment=False,
-                            filename=document.file.name.rsplit("/", 1)[-1])
+        return serve_attachment(request, scans[-1], document)
 
 
 class DocumentEditView(ObjectEditView):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from rest_framework import serializers
 
 from aftersales.core.api.serializers import ScopedRelatedMixin
@@ -179,10 +180,15 @@ class VehicleModelSerializer(serializers.ModelSerializer):
 class CustomerDocumentSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
     scoped_fields = ("customer", "vehicle")
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    files = serializers.SerializerMethodField(help_text="The scans: links to the checking file view, never /media/.")
+
+    def get_files(self, document) -> list[dict]:
+        return [{"id": a.pk, "title": str(a), "type": a.mime_type, "size": a.size,
+                 "url": reverse("core:attachment", args=[a.pk])} for a in document.attachments.all()]
 
     class Meta:
         model = CustomerDocument
-        fields = ["id", "customer", "vehicle", "kind", "title", "number", "document_date", "amount", "file",
+        fields = ["id", "customer", "vehicle", "kind", "title", "number", "document_date", "amount", "files",
                   "content_text", "received_on", "organisation", "created_at", "version"]
-        read_only_fields = ["created_at", "file"]
+        read_only_fields = ["created_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}

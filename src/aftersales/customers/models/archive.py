@@ -9,6 +9,7 @@ service writes events carrying ``customer_id`` so the customer's timeline is one
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -342,6 +343,7 @@ class KeyPartLot(BaseModel):
 
 
 def document_upload_to(instance, filename: str) -> str:
+    """Kept for migration 0001; scans are attachments now (core.Attachment, ADR 0009)."""
     return f"customer-documents/{instance.customer_id}/{filename}"
 
 
@@ -357,7 +359,8 @@ class CustomerDocument(BaseModel):
     document_date = models.DateField(_("document date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
-    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
+    # The scan(s): core attachments of kind "scan", served through the attachment view (ADR 0009).
+    attachments = GenericRelation("core.Attachment", content_type_field="parent_type", object_id_field="parent_id")
     content_text = models.TextField(_("content / remarks"), blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     organisation = models.ForeignKey("org.Organisation", verbose_name=_("entered by organisation"),

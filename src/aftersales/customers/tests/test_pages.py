@@ -153,12 +153,16 @@ def test_returned_receipt_is_uploaded_searchable_and_counted(make_customer, make
     })
     assert response.status_code == 302, response.content.decode()[:500]
     document = CustomerDocument.objects.get(number="JS-2026-0001")
-    assert document.file.read() == b"%PDF-1.4 receipt" and document.organisation == dealer_a
+    scan_file = document.attachments.get()
+    assert scan_file.file.read() == b"%PDF-1.4 receipt" and document.organisation == dealer_a
     listing = client.get("/customers/documents/", {"q": "机油滤芯"}).content.decode()
     assert "JS-2026-0001" in listing
     assert client.get("/customers/documents/", {"q": "刹车片"}).content.decode().count("JS-2026-0001") == 0
-    scan_url = f"/customers/documents/{document.pk}/file/"
+    scan_url = f"/files/{scan_file.pk}/"
     assert scan_url in client.get(document.get_absolute_url()).content.decode()
     assert b"".join(client.get(scan_url).streaming_content) == b"%PDF-1.4 receipt"
+    latest_url = f"/customers/documents/{document.pk}/file/"
+    assert b"".join(client.get(latest_url).streaming_content) == b"%PDF-1.4 receipt"
     client.force_login(make_user("dealer", dealer_b))
     assert client.get(scan_url).status_code == 404
+    assert client.get(latest_url).status_code == 404
