@@ -187,3 +187,25 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.period_key}"
+
+
+class NumberSequence(models.Model):
+    """The last business number handed out per prefix, organisation and period (a day), so
+    "工单 W-D1001-20261202-0007" is the seventh ticket of store D1001 that day. Written only by
+    ``core.numbering`` with one UPSERT, which is what makes it safe under concurrency."""
+
+    prefix = models.CharField(_("prefix"), max_length=10)
+    # A plain id (core sits below org); 0 for numbers that belong to no organisation.
+    organisation_id = models.PositiveBigIntegerField(_("organisation"), default=0)
+    period = models.CharField(_("period"), max_length=8)
+    last_value = models.PositiveBigIntegerField(_("last number"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [models.UniqueConstraint(fields=["prefix", "organisation_id", "period"],
+                                               name="uniq_number_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.organisation_id} {self.period}: {self.last_value}"

@@ -196,13 +196,56 @@ class BaseImporter:
 # Customers
 # ---------------------------------------------------------------------------------------------
 
+class CustomerNumbers:
+    """Customer numbers for the rows of an import that have none, from the dealers' series.
+
+    Reserved per (chunk, dealer) with one statement each; the plan — chunk and dealer → period
+    and first number — goes into the job's result, so a second apply of a committed job gives
+    every row the number it got the first time."""
+
+    def __init__(self, job):
+        self.plan: dict[str, list] = dict(((job.result or {}) if job is not None else {}).get("customer_numbers", {}))
+        self._dealer_codes: dict[int, str] | None = None
+
+    def fill(self, df: pl.DataFrame, chunk: int) -> pl.DataFrame:
+        from aftersales.core import numbering
+
+        from .services import CUSTOMER_PREFIX
+
+        df = df.with_columns(pl.col("code").cast(pl.String))  # a chunk of only new rows reads back as Null
+        fresh = df.filter(pl.col("code").is_null())
+        if not fresh.height:
+            return df
+        if self._dealer_codes is None:
+            self._dealer_codes = dict(Organisation.objects.values_list("pk", "code"))
+        prefixes, firsts = {}, {}
+        for dealer_id, count in fresh.group_by("dealer_id").len().sort("dealer_id").iter_rows():
+            key = f"{chunk}:{dealer_id}"
+            if key not in self.plan:
+                period = numbering.period_of()
+                self.plan[key] = [period, numbering.reserve(prefix=CUSTOMER_PREFIX, organisation_id=dealer_id,
+                                                            period=period, count=count)]
+            period, first = self.plan[key]
+            prefixes[dealer_id] = numbering.format_number(CUSTOMER_PREFIX, self._dealer_codes[dealer_id], period, 0)[
+                :-numbering.WIDTH]
+            firsts[dealer_id] = first
+        dealer = pl.col("dealer_id")
+        value = pl.int_range(pl.len()).over("dealer_id") + dealer.replace_strict(firsts, return_dtype=pl.Int64)
+        fresh = fresh.with_columns((dealer.replace_strict(prefixes, return_dtype=pl.String)
+                                    + value.cast(pl.String).str.zfill(numbering.WIDTH)).alias("code"))
+        return pl.concat([df.filter(pl.col("code").is_not_null()), fresh.select(df.columns)]).sort(ROW)
+
+    def result(self) -> dict:
+        return {"customer_numbers": self.plan} if self.plan else {}
+
+
 class CustomerImporter(BaseImporter):
     kind = "customers"
     label = gettext_lazy("customers")
     permission = "customers.add_customer"
     natural_key = "code"
     columns = [
-        Column("code", "客户编号", example="C2026000123", help=gettext_lazy("Leave empty for new customers."),
+        Column("code", "客户编号", example="C-D1001-20261202-0001", help=gettext_lazy("Leave empty for new customers."),
                aliases=("customer no.",)),
         Column("kind", "客户类型", example="个人", aliases=("customer type",)),
         Column("name", "姓名", required=True, example="张伟"),
@@ -232,7 +275,6 @@ class CustomerImporter(BaseImporter):
         return ctx
 
     def validate(self, df: pl.DataFrame, ctx) -> pl.DataFrame:
-        job = ctx["job"]
         df = V.phone_columns(df, "mobile", "_mobile")
         df = V.phone_columns(df, "other_phone", "_other")
         rid, rerr = V.resident_id_check(pl.col("resident_id"))
@@ -274,8 +316,8 @@ class CustomerImporter(BaseImporter):
                                               code=owner_code)),
             err("other_phone", pl.col("other_phone").is_not_null() & pl.col("_oerr").is_not_null(), pl.col("_oerr")),
             err("resident_id", pl.col("resident_id").is_not_null() & pl.col("_rerr").is_not_null(), pl.col("_rerr")),
-            err("code", pl.col("code").is_not_null() & ~pl.col("_code").str.contains(r"^[A-Z0-9][A-Z0-9_-]{0,19}$"),
-                _("Use up to 20 letters, digits, '-' or '_'.")),
+            err("code", pl.col("code").is_not_null() & ~pl.col("_code").str.contains(r"^[A-Z0-9][A-Z0-9_-]{0,39}$"),
+                _("Use up to 40 letters, digits, '-' or '_'.")),
             err("code", pl.col("_dup_code"), _("The same customer number appears more than once in the file.")),
             err("kind", pl.col("kind").is_not_null() & pl.col("_kind").is_null(),
                 _("Unknown customer type; use 个人, 车队 or 公司.")),
@@ -296,7 +338,7 @@ class CustomerImporter(BaseImporter):
             pl.lit('["') + tags.list.eval(pl.element().filter(pl.element() != "")).list.join('","') + pl.lit('"]'))
         out = df.select(
             pl.col(ROW), pl.col(ERRORS),
-            pl.coalesce(pl.col("_code"), pl.format("I{}-{}", pl.lit(job.pk), pl.col(ROW))).alias("code"),
+            pl.col("_code").alias("code"),  # empty for new customers: numbered when applied
             pl.col("_kind").alias("kind"), pl.col("name"),
             pl.col("_mobile").alias("mobile"), pl.col("_mnsn").str.reverse().alias("mobile_rev"),
             pl.col("_other").alias("other"), pl.col("_okind").alias("other_kind"),
@@ -324,9 +366,13 @@ class CustomerImporter(BaseImporter):
     def apply(self, job, frames, *, mode, connection, progress=None, refresh_index: bool = True) -> dict:
         """Write the valid rows in the caller's transaction.
 
-        PostgreSQL: rows whose customer number is new (all rows without one: their number is
-        generated per job and row, so a re-run after a crash — whose transaction rolled back —
-        meets none of them) are ``COPY``ed straight into customers, phones and addresses, with
+        Rows without a customer number get the next numbers of their dealer's daily series
+        (``core.numbering``, the same series as the customer page), reserved per file chunk and
+        dealer in this transaction and remembered in the job's result: a re-run of a committed
+        job reuses them (and so updates, never duplicates); a crashed one rolled them back too.
+
+        PostgreSQL: rows whose customer number is new (all rows without one) are ``COPY``ed
+        straight into customers, phones and addresses, with
         customer ids reserved from the table's sequence in one statement; only rows whose number
         already exists go through a staging table and ``INSERT … ON CONFLICT DO UPDATE``.
         ``synchronous_commit`` is off for the import transaction: a commit lost in a server
@@ -347,17 +393,20 @@ class CustomerImporter(BaseImporter):
 
         Other engines: everything through the staging table.
         """
+        numbers = CustomerNumbers(job)
         if connection.vendor != "postgresql":
             with Staging(connection, "imp_stage_customers", self.STAGE) as st:
-                for df in frames:
-                    st.load(df.rename({ROW: "row"}))
+                for n, df in enumerate(frames):
+                    st.load(numbers.fill(df, n).rename({ROW: "row"}))
                     if progress:
                         progress(st.rows)
                 result, ids = self._upsert_staged(st, connection)
             if refresh_index:
                 _refresh_search_index(connection, customer_ids=ids, total=st.rows)
-            return result
-        return self._apply_copy(job, frames, connection=connection, progress=progress, refresh_index=refresh_index)
+            return {**result, **numbers.result()}
+        result = self._apply_copy(job, (numbers.fill(df, n) for n, df in enumerate(frames)), connection=connection,
+                                  progress=progress, refresh_index=refresh_index)
+        return {**result, **numbers.result()}
 
     @staticmethod
     def _table_rows(connection) -> float:
@@ -386,8 +435,6 @@ class CustomerImporter(BaseImporter):
             job, connection, table_rows) else None
         if bulk:
             bulk.drop()
-        generated = f"I{job.pk}-" if job is not None else None
-        rerun: bool | None = None
         created = phones = addresses = rows = 0
         new_ids: list[tuple[int, int]] = []  # runs (first, last) of the ids given to new customers
         stage = Staging(connection, "imp_stage_customers", self.STAGE)
@@ -396,15 +443,6 @@ class CustomerImporter(BaseImporter):
             for df in frames:
                 rows += df.height
                 codes = df.get_column("code")
-                if generated is not None and not rerun:
-                    mine = codes.str.starts_with(generated)
-                    if rerun is None and mine.any():
-                        # Generated numbers exist only if this very job was applied (and committed)
-                        # before — all of its rows or none: one probe tells which.
-                        probe = codes.filter(mine)[0]
-                        rerun = Customer.objects.filter(code=probe).exists()
-                    if not rerun:
-                        codes = codes.filter(~mine)
                 found = existing(Customer.objects.all(), "code", codes) if codes.len() else None
                 if found is not None and found.height:
                     is_old = df.get_column("code").is_in(found.get_column("code").implode())

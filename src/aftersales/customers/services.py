@@ -7,7 +7,6 @@ phone, person in charge, owning dealer) and its whole timeline are one indexed q
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from aftersales.core import audit
+from aftersales.core import audit, numbering
 from aftersales.core import services as core_services
 from aftersales.core.attachments.choices import AttachmentKind
 from aftersales.core.attachments.services import attach
@@ -145,6 +144,14 @@ def _set_primary_phone(customer: Customer, *, actor, phone: CustomerPhone | None
 # customers, phones, addresses
 # --------------------------------------------------------------------------------------------
 
+CUSTOMER_PREFIX = "C"
+
+
+def customer_number(dealer) -> str:
+    """The next customer no. of the owning dealer's daily series (core.numbering, ADR 0009)."""
+    return numbering.next_number(prefix=CUSTOMER_PREFIX, organisation=dealer)
+
+
 @transaction.atomic
 def customer_create(*, actor, data: dict, phones: list | None = None, addresses: list[dict] | None = None,
                     m2m: dict | None = None) -> Customer:
@@ -156,12 +163,13 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     if not rows:
         raise ValidationError({"phones": [_("Enter at least one phone number.")]})
     data.setdefault("first_visit_at", timezone.now())
-    customer = Customer(**data, code=f"TMP{uuid.uuid4().hex[:16]}", name_initials=name_initials(data.get("name", "")),
+    customer = Customer(**data, code="", name_initials=name_initials(data.get("name", "")),
                         primary_phone=next((r["number"] for r in rows if r["is_primary"]), rows[0]["number"]))
-    customer.full_clean()
+    customer.full_clean(exclude=["code"])
+    # The customer no. comes from the shared series (same as imports), taken last so the series'
+    # row lock is held as briefly as possible.
+    customer.code = customer_number(customer.owning_dealer)
     customer.save()
-    customer.code = f"C{customer.pk:08d}"
-    Customer.objects.filter(pk=customer.pk).update(code=customer.code)
     for row in rows:
         row["is_primary"] = row["number"] == customer.primary_phone
         CustomerPhone.objects.create(customer=customer, **row)

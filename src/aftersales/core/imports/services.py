@@ -327,6 +327,10 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
     channel = _ProgressChannel(job, progress)
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
+            # Two workers running the same task: the second waits here, then finds the job done.
+            if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportJob.Status.APPLYING).exists():
+                return job
+            job.refresh_from_db(fields=["result"])
             result = importer.apply(job, valid_frames(job), mode=job.mode, connection=connection, progress=channel)
             written = int(result.get("created", 0)) + int(result.get("updated", 0))
             audit.record(actor=job.created_by, action=f"imports.{job.kind}.applied", obj=job,

@@ -105,7 +105,7 @@ class MaintenancePlan(BaseModel):
 class Customer(BaseModel):
     # Unique through ``Meta.constraints`` (not ``unique=True``, which on PostgreSQL also builds a
     # second, ``varchar_pattern_ops`` index for LIKE that nothing uses).
-    code = models.CharField(_("customer no."), max_length=20)
+    code = models.CharField(_("customer no."), max_length=40)
     kind = models.CharField(_("customer type"), max_length=10, choices=CustomerKind.choices, default=CustomerKind.PERSON)
     name = models.CharField(_("name"), max_length=100)
     # Pinyin initials of the name ("zs" for 张三) for lookup; kept by the services.  Not indexed

@@ -280,3 +280,23 @@ def test_bulk_index_mode_loads_and_restores_every_index(importer_user, monkeypat
     assert dropped == [True]
     assert Customer.objects.count() == 3 and CustomerPhone.objects.count() == 4
     assert _index_definitions(tables) == before
+
+
+def test_imported_customers_continue_the_customer_page_series(importer_user, dealer_a, make_customer):
+    """R-CUS-1/R-CUS-7: one customer-number series per dealer and day, whether created on the page
+    or imported; a second apply of the same job keeps every number (ADR 0009)."""
+    from django.utils import timezone
+
+    day = timezone.localdate().strftime("%Y%m%d")
+    first = make_customer(dealer_a, name="页面客户", phone="13600000001")
+    assert first.code == f"C-T-DA-{day}-0001"
+    job = _start(importer_user, (HEADER + "".join(GOOD)).encode("utf-8"))
+    services.import_apply(actor=importer_user, job=job, mode="all", enqueue=False)
+    assert services.run_apply(job.pk).status == ImportJob.Status.DONE
+    codes = dict(Customer.objects.values_list("name", "code"))
+    assert codes["张伟"] == f"C-T-DA-{day}-0002" and codes["王芳"] == f"C-T-DA-{day}-0003"
+    assert codes["顺丰车队"] == "C900002"  # a number given in the file is kept
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.APPLYING)
+    services.run_apply(job.pk)
+    assert dict(Customer.objects.values_list("name", "code")) == codes
+    assert make_customer(dealer_a, name="又一位", phone="13600000002").code == f"C-T-DA-{day}-0004"

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def test_customer_create_normalises_phone_and_sets_code_initials(make_customer, dealer_a):
     c = make_customer(dealer_a, name="张三丰", phone="138-1234 5678")
-    assert c.code.startswith("C") and len(c.code) == 9
+    today = timezone.localdate().strftime("%Y%m%d")
+    assert c.code == f"C-{dealer_a.code}-{today}-0001"  # R-CUS-1: the dealer's daily customer series
+    assert make_customer(dealer_a, name="李四", phone="13912345678").code == f"C-{dealer_a.code}-{today}-0002"
     assert c.name_initials == "zsf"
     assert c.primary_phone == "+8613812345678"
     phone = c.phones.get()
