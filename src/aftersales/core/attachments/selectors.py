@@ -31,3 +31,24 @@ def attachment_for(*, user, pk: int) -> tuple[Attachment, object]:
     if parent is None:
         raise Http404
     return attachment, parent
+
+
+def parent_for_upload(*, user, parent_type_id: int, parent_id: int):
+    """The record a user may attach files to: in their scope and with ``change_<model>``; else 404."""
+    from django.contrib.contenttypes.models import ContentType
+
+    parent_type = ContentType.objects.filter(pk=parent_type_id).first()
+    model = parent_type.model_class() if parent_type else None
+    if model is None or not user.is_authenticated or not may_attach(user, model):
+        raise Http404
+    parents = model._default_manager.all()
+    if getattr(model, "scope_rule", None) is not None:
+        parents = parents.restrict(user)
+    parent = parents.filter(pk=parent_id).first()
+    if parent is None:
+        raise Http404
+    return parent
+
+
+def may_attach(user, model) -> bool:
+    return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import audit
+from ..exceptions import ServiceError
 from ..files import private_file_response
-from . import selectors
+from . import selectors, services
+from .choices import AttachmentKind
 
 
 class AttachmentFileView(LoginRequiredMixin, View):
@@ -39,3 +44,29 @@ def serve_attachment(request, attachment, parent, *, variant: str = "file"):
                                      inline=True)
     return private_file_response(field, filename=attachment.download_name, content_type=attachment.mime_type,
                                  inline=request.GET.get("download") != "1")
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Attachment type"), choices=AttachmentKind.choices)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+class AttachmentUploadView(LoginRequiredMixin, View):
+    """``POST /files/new/<type>/<id>/``: attach a file to any record the user may change, then
+    back to that record's page with the outcome as a message."""
+
+    def post(self, request, parent_type_id, parent_id):
+        parent = selectors.parent_for_upload(user=request.user, parent_type_id=parent_type_id, parent_id=parent_id)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                services.attach(actor=request.user, parent=parent, file=form.cleaned_data["file"],
+                                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"])
+            except ServiceError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("The file was attached."))
+        return HttpResponseRedirect(parent.get_absolute_url() if hasattr(parent, "get_absolute_url") else "/")

@@ -22,7 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ..exceptions import ServiceError
-from ..files import private_file_response
+from ..files import harden, private_file_response
 from ..forms import style_form
 from ..selectors import timeline_for_object
 from . import approvals, exports, services
@@ -232,8 +232,8 @@ class ExportView(LoginRequiredMixin, View):
         headers, rows = exports.rows_for(exporter, request.user, qs)
         exports.log_export(actor=request.user, exporter=exporter, count=count, params=params, fmt=fmt)
         name = f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.csv"
-        return StreamingHttpResponse(exports.csv_stream(headers, rows), content_type="text/csv; charset=utf-8",
-                                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return harden(StreamingHttpResponse(exports.csv_stream(headers, rows), content_type="text/csv; charset=utf-8",
+                                            headers={"Content-Disposition": f'attachment; filename="{name}"'}))
 
 
 # --- approval of large exports ---------------------------------------------------------------------

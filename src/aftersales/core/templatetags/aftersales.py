@@ -11,3 +11,18 @@ register = template.Library()
 def phone(value: str) -> str:
     """A stored E.164 number as people write it (138 1234 5678); masked text passes through."""
     return format_phone(value) if value and value.startswith("+86") else (value or "")
+
+
+@register.inclusion_tag("core/_attachments.html", takes_context=True)
+def attachments(context, parent):
+    """``{% attachments object %}``: the record's attachments and, for users who may change the
+    record, an upload form (core.attachments). The caller fetched ``parent`` in the user's scope."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.core.attachments.choices import AttachmentKind
+    from aftersales.core.attachments.selectors import attachments_of, may_attach
+
+    user = context["request"].user
+    return {"attachments": attachments_of(parent), "csrf_token": context.get("csrf_token"),
+            "parent_type_id": ContentType.objects.get_for_model(parent).pk, "parent_id": parent.pk,
+            "can_upload": may_attach(user, type(parent)), "kinds": AttachmentKind.choices}

@@ -138,3 +138,31 @@ def test_uploading_html_as_a_scan_on_the_page_shows_the_error_and_saves_nothing(
     assert resp.status_code == 400
     assert "不是允许的文件类型" in resp.content.decode()
     assert not CustomerDocument.objects.exists() and not Attachment.objects.exists() and not _files(media)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_any_record_takes_attachments_from_its_page(document, make_user, dealer_a, dealer_b, client, media):
+    from django.contrib.contenttypes.models import ContentType
+
+    url = f"/files/new/{ContentType.objects.get_for_model(document).pk}/{document.pk}/"
+    client.force_login(make_user("dealer", dealer_a))
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert 'data-testid="attachment-upload"' in page and url in page
+    resp = client.post(url, {"kind": "photo", "title": "车损照片", "file": SimpleUploadedFile("p.png", _png())})
+    assert resp.status_code == 302 and resp["Location"] == document.get_absolute_url()
+    photo = Attachment.objects.get()
+    assert photo.title == "车损照片" and photo.thumbnail
+    assert f"/files/{photo.pk}/thumbnail/" in client.get(document.get_absolute_url()).content.decode()
+    resp = client.post(url, {"kind": "photo", "file": SimpleUploadedFile("x.png", b"<script>alert(1)</script>")},
+                       follow=True)
+    assert "不是允许的文件类型" in resp.content.decode() and Attachment.objects.count() == 1
+    client.force_login(make_user("dealer", dealer_b))
+    assert client.post(url, {"kind": "photo", "file": SimpleUploadedFile("p.png", _png())}).status_code == 404
+    client.force_login(make_user("technician", dealer_a))
+    assert client.post(url, {"kind": "photo", "file": SimpleUploadedFile("p.png", _png())}).status_code == 404
+    assert Attachment.objects.count() == 1
