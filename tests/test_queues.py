@@ -78,5 +78,5 @@ def test_tabs_show_counts_and_keep_the_other_filters(world, customers):
     assert [(key, label.strip(), int(count)) for _a, _h, key, label, count in tabs] == [
         ("mine", "我的", 2), ("team", "本组", 5), ("unassigned", "未分配", 2)]
     assert [key for active, _h, key, *_ in tabs if active] == ["team"]
-    href = dict((key, h) for _a, h, key, *_ in tabs)["unassigned"]
+    href = {key: h for _a, h, key, *_ in tabs}["unassigned"]
     assert "queue=unassigned" in href and "q=%E7%94%B2" in href and "page=" not in href
