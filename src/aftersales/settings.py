@@ -256,6 +256,10 @@ AFTERSALES_SMS_DAILY_LIMIT = int(env("SMS_DAILY_LIMIT", "50"))
 AFTERSALES_OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "6"))
 AFTERSALES_OUTBOX_BACKOFF_SECONDS = int(env("OUTBOX_BACKOFF_SECONDS", "60"))
 
+# --- charts and printable documents (core/fonts.py, ADR 0011) --------------------------------
+# Path of a CJK font (``path#index`` picks a face of a .ttc); empty = look on the system.
+AFTERSALES_PDF_FONT = env("PDF_FONT", "")
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

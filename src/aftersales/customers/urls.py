@@ -15,6 +15,7 @@ urlpatterns = [
           views.CustomerDeactivateView),
     path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="customer_reveal"),
     path("customers/<int:pk>/export/", views.CustomerExportView.as_view(), name="customer_export"),
+    path("customers/<int:pk>/archive.pdf", views.CustomerArchivePdfView.as_view(), name="customer_archive_pdf"),
     path("customers/<int:pk>/phones/add/", views.PhoneAddView.as_view(), name="phone_add"),
     path("customers/<int:pk>/phones/<int:phone_pk>/remove/", views.PhoneRemoveView.as_view(), name="phone_remove"),
     path("customers/<int:pk>/phones/<int:phone_pk>/primary/", views.PhoneSetPrimaryView.as_view(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -16,8 +17,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aftersales.core.attachments.views import serve_attachment
+from aftersales.core.charts import Chart
 from aftersales.core.exceptions import ServiceError
+from aftersales.core.fonts import CjkFontMissing
 from aftersales.core.masking import can_see_personal_data
+from aftersales.core.pdf import PDF_CONTENT_TYPE, render_pdf
 from aftersales.core.selectors import labelled_changes, timeline_for_customer, timeline_for_vehicle
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
@@ -145,6 +149,35 @@ class CustomerExportView(LoginRequiredMixin, View):
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="customer-{customer.code}.json"'
+        return response
+
+
+class CustomerArchivePdfView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The printable "客户档案" sheet (R-CUS-4): what the 360 page shows, as a PDF with Chinese text
+    embedded; personal data masked per role exactly as on the page, and an unmasked print is logged."""
+
+    permission_required = "customers.view_customer"
+
+    def get(self, request, pk):
+        user = request.user
+        customer = selectors.customer_detail_360(user=user, pk=pk)
+        today = timezone.localdate()
+        context = {
+            "object": customer, "contact": presenters.customer_contact(customer, user),
+            "vehicles": [{"vehicle": v, "coverage": coverage(v, today)} for v in customer.vehicles.all()],
+            "documents": list(customer.documents.all()),
+        }
+        try:
+            pdf = render_pdf("customers/customer_archive_pdf.html", context, request=request,
+                             title=_("Customer archive"), organisation_name=str(customer.owning_dealer),
+                             signatures=[_("Customer"), _("Service advisor")])
+        except CjkFontMissing as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(customer.get_absolute_url())
+        if can_see_personal_data(user):
+            services.log_personal_data_view(actor=user, customer=customer)
+        response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'inline; filename="customer-{customer.code}.pdf"'
         return response
 
 
@@ -488,7 +521,28 @@ class DocumentListView(ObjectListView):
         labels = dict(DocumentKind.choices)
         for row in ctx["summary"]["by_kind"] + ctx["summary"]["by_month"]:
             row["label"] = labels.get(row["kind"], row["kind"])
+        ctx["chart"] = documents_by_month_chart(ctx["summary"]["by_month"], labels)
         return ctx
+
+
+def _month_index(day) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def documents_by_month_chart(by_month: list[dict], labels: dict) -> Chart | None:
+    """Returned documents per month, stacked by kind (R-CUS-6): the last 12 months that have
+    documents, with the empty months between them shown as empty (a gap is information); None if
+    there is nothing to chart."""
+    if not by_month:
+        return None
+    last = max(r["month"] for r in by_month)
+    first_index = max(_month_index(min(r["month"] for r in by_month)), _month_index(last) - 11)
+    months = [date(i // 12, i % 12 + 1, 1) for i in range(first_index, _month_index(last) + 1)]
+    kinds = sorted({r["kind"] for r in by_month if _month_index(r["month"]) >= first_index})
+    counts = {(date(r["month"].year, r["month"].month, 1), r["kind"]): r["count"] for r in by_month}
+    return Chart("stacked_bar", _("Returned documents by month"), [m.strftime("%Y-%m") for m in months],
+                 {str(labels.get(k, k)): [counts.get((m, k), 0) for m in months] for k in kinds},
+                 y_label=_("Count"))
 
 
 class DocumentDetailView(ObjectDetailView):

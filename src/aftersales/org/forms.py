@@ -23,9 +23,9 @@ class OrganisationForm(ServiceModelForm):
 class DepartmentForm(ServiceModelForm):
     class Meta:
         model = Department
-        fields = ["organisation", "kind", "name", "manager", "email"]
+        fields = ["organisation", "kind", "name", "manager", "parent", "email"]
 
-    scoped_fields = ("organisation", "manager")
+    scoped_fields = ("organisation", "manager", "parent")
 
 
 class StaffForm(ServiceModelForm):
@@ -34,12 +34,12 @@ class StaffForm(ServiceModelForm):
     password = forms.CharField(label=_("Initial password"), required=False, widget=forms.PasswordInput,
                                help_text=_("Leave empty to let the user set one later."))
 
-    scoped_fields = ("organisation", "department")
+    scoped_fields = ("organisation", "department", "team_lead")
 
     class Meta:
         model = StaffProfile
-        fields = ["organisation", "department", "employee_code", "display_name", "title", "mobile", "email",
-                  "roles", "regions_covered", "skills"]
+        fields = ["organisation", "department", "team_lead", "employee_code", "display_name", "title", "mobile",
+                  "email", "roles", "regions_covered", "skills", "available"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -112,6 +112,10 @@ class Department(BaseModel):
     name = models.CharField(_("name"), max_length=60)
     manager = models.ForeignKey("StaffProfile", verbose_name=_("manager"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="managed_departments")
+    # The department this one reports to; its manager is the head above this department's manager
+    # (escalation: team lead → department manager → head of department, org.selectors.superior_chain).
+    parent = models.ForeignKey("self", verbose_name=_("reports to department"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="sub_departments")
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("Weekly reports and notices go here."))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -132,6 +136,15 @@ class Department(BaseModel):
     def clean(self):
         if self.manager_id and self.organisation_id and self.manager.organisation_id != self.organisation_id:
             raise ValidationError({"manager": _("The manager must work for the same organisation.")})
+        if self.parent_id:
+            if self.organisation_id and self.parent.organisation_id != self.organisation_id:
+                raise ValidationError({"parent": _("A department reports to a department of the same organisation.")})
+            seen, above = {self.pk}, self.parent
+            while above is not None:
+                if above.pk in seen:
+                    raise ValidationError({"parent": _("A department cannot report to itself.")})
+                seen.add(above.pk)
+                above = above.parent
 
 
 class Role(BaseModel):
@@ -169,6 +182,12 @@ class StaffProfile(BaseModel):
     regions_covered = models.ManyToManyField(Region, verbose_name=_("regions covered"), blank=True,
                                              related_name="covering_staff")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="staff")
+    team_lead = models.ForeignKey("self", verbose_name=_("team lead"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="team_members")
+    # Off while on leave or off the duty roster: assignment and on-duty lists skip the person, but
+    # they keep their access (is_active is about the account, this about taking new work).
+    available = models.BooleanField(_("available for assignment"), default=True,
+                                    help_text=_("Untick while on leave or off the duty roster."))
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_rule = ScopeRule(paths=("organisation",))
@@ -187,3 +206,8 @@ class StaffProfile(BaseModel):
     def clean(self):
         if self.department_id and self.organisation_id and self.department.organisation_id != self.organisation_id:
             raise ValidationError({"department": _("The department belongs to another organisation.")})
+        if self.team_lead_id:
+            if self.team_lead_id == self.pk:
+                raise ValidationError({"team_lead": _("Nobody is their own team lead.")})
+            if self.organisation_id and self.team_lead.organisation_id != self.organisation_id:
+                raise ValidationError({"team_lead": _("The team lead must work for the same organisation.")})

@@ -204,9 +204,46 @@ def seed_org(*, scale: float = 1.0, stdout=None) -> None:
         if profile is not None:
             profile.regions_covered.set([region])
             profile.skills.set(rng.sample(skills, 3))
+    _seed_reporting_lines(orgs)
     if stdout:
         stdout.write(f"  regions {Region.objects.count()}, organisations {Organisation.objects.count()}, "
                      f"staff {StaffProfile.objects.count()}")
+
+
+def _demo_first(staff) -> list[StaffProfile]:
+    """The demo login (``advisor``, ``technician``) before the generated staff of the same store."""
+    demo_names = {username for username, *_ in DEMO_USERS}
+    return sorted(staff.select_related("user"), key=lambda p: (p.user.username not in demo_names, p.employee_code))
+
+
+def _seed_reporting_lines(orgs) -> None:
+    """Reporting lines so escalation resolves for the demo users (org.selectors.superior_chain):
+    at head office every department reports to 售后服务总部, headed by ``manager`` (周建国); the
+    regional field engineers' team lead is ``engineer`` (刘振华); at each dealer the technicians'
+    team lead is the store's first technician (张师傅 at 朝阳汇通) and the workshop reports to 前台接待, managed by the
+    store's service advisor.  Only fills what is empty, so a second seed changes nothing."""
+    hq = orgs["HQ"]
+    head = Department.objects.get(organisation=hq, kind=DepartmentKind.MANAGEMENT)
+    manager = StaffProfile.objects.filter(user__username="manager").first()
+    Department.objects.filter(pk=head.pk, manager__isnull=True).update(manager=manager)
+    Department.objects.filter(organisation=hq, parent__isnull=True).exclude(pk=head.pk).update(parent=head)
+    lead = StaffProfile.objects.filter(user__username="engineer").first()
+    StaffProfile.objects.filter(user__username__startswith="engineer-", team_lead__isnull=True).update(team_lead=lead)
+    for code, org in orgs.items():
+        if code == "HQ":
+            continue
+        front = Department.objects.filter(organisation=org, kind=DepartmentKind.FRONT_DESK).first()
+        workshop = Department.objects.filter(organisation=org, kind=DepartmentKind.WORKSHOP).first()
+        advisors = _demo_first(StaffProfile.objects.filter(organisation=org, roles__code="advisor"))
+        advisor = advisors[0] if advisors else None
+        technicians = _demo_first(StaffProfile.objects.filter(organisation=org, roles__code="technician"))
+        if front and advisor:
+            Department.objects.filter(pk=front.pk, manager__isnull=True).update(manager=advisor)
+        if workshop and front:
+            Department.objects.filter(pk=workshop.pk, parent__isnull=True).update(parent=front)
+        if len(technicians) > 1:
+            StaffProfile.objects.filter(pk__in=[t.pk for t in technicians[1:]], team_lead__isnull=True).update(
+                team_lead=technicians[0])
 
 
 register_seed_step(SeedStep(name="org", order=10, run=seed_org))
