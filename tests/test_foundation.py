@@ -186,15 +186,27 @@ class TestAccessGrant:
 
 
 class TestRegions:
-    def test_moving_a_region_moves_its_subtree(self, world):
+    def test_moving_a_region_moves_its_subtree(self, world, django_capture_on_commit_callbacks):
+        """华北 moved under 华东: Beijing moves with it, Shanghai stays, and the engineer covering 华北
+        still reaches the Beijing dealer but not the Shanghai one (scopes refresh after commit)."""
+        from aftersales.core.scoping import scope_for
+
         admin = world.user("admin")
-        city = Region.objects.get(code="T-BJ")
-        org_services.region_update(world.north, actor=admin, data={"parent": world.east})
-        city.refresh_from_db()
-        world.east.refresh_from_db()
-        assert city.path.startswith(world.east.path)
-        # The field engineer covering NORTH now also reaches it through EAST's subtree only via NORTH.
-        forget_scope(world.user("engineer"))
+        country = Region.objects.get(code="T-CN")
+        beijing = Region.objects.get(code="T-BJ")
+        shanghai = Region.objects.get(code="T-SH")
+        shanghai_path = shanghai.path
+        with django_capture_on_commit_callbacks(execute=True):
+            org_services.region_update(world.north, actor=admin, data={"parent": world.east})
+        beijing.refresh_from_db()
+        shanghai.refresh_from_db()
+        world.north.refresh_from_db()
+        assert world.north.path == f"/{country.pk}/{world.east.pk}/{world.north.pk}/"
+        assert beijing.path == f"/{country.pk}/{world.east.pk}/{world.north.pk}/{beijing.pk}/"
+        assert shanghai.path == shanghai_path
+        engineer = get_user_model().objects.get(username="engineer")
+        assert scope_for(engineer).covers(world.dealer_a.pk)
+        assert not scope_for(engineer).covers(world.dealer_b.pk)
 
 
 class TestStaff:
@@ -219,12 +231,15 @@ class TestScheduler:
         job = PeriodicJob(name="test.heartbeat", task_path="aftersales.core.tasks.heartbeat",
                           every=dt.timedelta(minutes=5))
         monkeypatch.setattr(registry, "_periodic", {job.name: job})
-        now = timezone.now()
-        assert scheduling.run_due(now) == ["test.heartbeat"]
-        assert scheduling.run_due(now + dt.timedelta(seconds=30)) in ([], ["test.heartbeat"])
-        runs_in_first_slot = PeriodicRun.objects.filter(job="test.heartbeat").count()
-        assert scheduling.run_due(now) == []
-        assert PeriodicRun.objects.filter(job="test.heartbeat").count() == runs_in_first_slot
+        # A fixed instant on a five-minute boundary, so "30 s later" is the same period and
+        # "5 min later" the next one whatever the clock says when the test runs.
+        start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=SH)
+        assert scheduling.run_due(start) == ["test.heartbeat"]
+        assert scheduling.run_due(start + dt.timedelta(seconds=30)) == []
+        assert scheduling.run_due(start) == []
+        assert PeriodicRun.objects.filter(job="test.heartbeat").count() == 1
+        assert scheduling.run_due(start + dt.timedelta(minutes=5)) == ["test.heartbeat"]
+        assert PeriodicRun.objects.filter(job="test.heartbeat").count() == 2
 
     def test_daily_and_weekly_period_keys(self):
         daily = PeriodicJob(name="d", task_path="x", daily_at=dt.time(2, 0))
