@@ -12,7 +12,8 @@ case                   what it checks
 ``CreateCase``         creating through the page and the API writes the row and one audit event
 ``EditCase``           editing through the page and the API changes the row and is audited
 ``StaleVersionCase``   an edit carrying an old ``version`` is refused (409 / the form's stale
-                       message) and changes nothing
+                       message) and changes nothing; so is an edit without one (strict xfail
+                       until issue 7 item 10 requires the version)
 ``DeactivateCase``     deactivating (page and API) hides the row from the "active" filter and
                        keeps it, with its detail page
 ``ScopeCase``          a user outside the row's scope gets 404 on page and API detail and never
@@ -139,7 +140,7 @@ class ListCase(BaseCase):
         assert response.status_code == 200
         assert self.label(obj) in response.content.decode()
 
-    @pytest.mark.xfail(strict=True, reason="issue 8 item 7: list pages show no total (共 N 条) yet")
+    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 8 item 7: list pages show no total (共 N 条) yet")
     def test_list_page_shows_the_total(self, world, client):
         for _ in range(3):
             self.make(world, world.dealer_a)
@@ -277,6 +278,26 @@ class StaleVersionCase(EditCase):
         assert STALE_MESSAGE_ZH in response.content.decode()
         fresh = self.reload(obj)
         assert (fresh.version, fresh.updated_at) == (saved.version, saved.updated_at)
+
+
+    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 7 item 10: an edit without a version is accepted (last writer wins)")
+    def test_api_edit_without_version_is_refused_and_changes_nothing(self, world, api_client):
+        obj = self.make(world, world.dealer_a)
+        saved = self.reload(obj)
+        response = self.api_as(api_client, world, self.writer_role).patch(
+            self.api_detail(obj), self.api_edit_changes(), format="json")
+        assert response.status_code in (400, 409, 428), response.status_code
+        assert self.reload(obj).version == saved.version
+
+    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 7 item 10: an edit without a version is accepted (last writer wins)")
+    def test_page_edit_without_version_is_refused_and_changes_nothing(self, world, client):
+        obj = self.make(world, world.dealer_a)
+        client = self.page_client(client, world, self.writer_role)
+        data = self.edit_form_data(client, obj)
+        data.pop("version")
+        saved = self.reload(obj)
+        assert client.post(self.url("edit", obj), data, **ZH).status_code == 400
+        assert self.reload(obj).version == saved.version
 
 
 class DeactivateCase(BaseCase):
