@@ -1,4 +1,4 @@
-"""Customers, vehicles and returned documents on the inherited test base (issue 6 item 10; R-CUS-1,
+"""Customers, vehicles, vehicle models and returned documents on the inherited test base (issue 6 item 10; R-CUS-1,
 R-CUS-2, R-CUS-6, R-SYS-2, R-SYS-5).
 
 The service advisor (服务顾问) of dealer A reads and writes; the dealer user of dealer A must get 404
@@ -20,6 +20,7 @@ from aftersales.core.testing.model_cases import (
     MaskedFieldsCase,
     ModelCase,
     QueryCountCase,
+    ReferenceDataCase,
     ScopeCase,
     StaleVersionCase,
 )
@@ -101,6 +102,23 @@ class TestVehicleCase(ModelCase):
     def create_data(self, world):
         return {"vin": "LSJA24U62JG269225", "plate": "京A12345", "vehicle_model": vehicle_model().pk,
                 "selling_dealer": world.dealer_a.pk, "current_mileage": 0}
+
+
+class TestVehicleModelCase(ReferenceDataCase):
+    """Vehicle models (车型) are the maker's catalogue, the same for every dealer (no scope rule)."""
+
+    model = VehicleModel
+    url_prefix = "customers:vehiclemodel"
+    api_url = "/api/customers/vehicle-models/"
+    reader_role = "advisor"
+    edit_changes = {"name": "小蚂蚁 2026 款"}
+
+    def make(self, world, organisation):
+        n = next(_seq)
+        return services.vehicle_model_create(actor=world.user("admin"), data={"code": f"TB-M{n}", "name": f"测试车型{n}号"})
+
+    def create_data(self, world):
+        return {"code": "EQ-2", "name": "QQ冰淇淋", "energy_type": "bev"}
 
 
 class TestDocumentCase(ListCase, DetailCase, CreateCase, StaleVersionCase, ScopeCase, QueryCountCase):

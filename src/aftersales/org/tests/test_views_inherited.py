@@ -1,4 +1,4 @@
-"""Organisations and staff on the inherited test base (issue 6 item 10; R-CUS-8, R-SYS-2, R-SYS-5).
+"""Regions, organisations, departments and staff on the inherited test base (issue 6 item 10; R-CUS-8, R-SYS-2, R-SYS-5).
 
 The field engineer (巡回服务工程师) covering 华北 is the out-of-scope user: rows made in dealer A's
 region (北京, under 华北) are in scope, rows in dealer B's region (上海, under 华东) are 404."""
@@ -10,12 +10,30 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 
-from aftersales.core.testing.model_cases import ModelCase
-from aftersales.org.choices import OrganisationKind
-from aftersales.org.models import Organisation, Role, StaffProfile
+from aftersales.core.testing.model_cases import ModelCase, ReferenceDataCase
+from aftersales.org import services
+from aftersales.org.choices import DepartmentKind, OrganisationKind, RegionKind
+from aftersales.org.models import Department, Organisation, Region, Role, StaffProfile
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)
+
+
+class TestRegionCase(ReferenceDataCase):
+    """The region tree is the same for everyone (no scope rule); administrators maintain it."""
+
+    model = Region
+    url_prefix = "org:region"
+    api_url = "/api/org/regions/"
+    edit_changes = {"name": "北京市（直辖市）"}
+
+    def make(self, world, organisation):
+        n = next(_seq)
+        return services.region_create(actor=world.user("admin"), data={
+            "code": f"TB-R{n}", "name": f"测试城市{n}号", "kind": RegionKind.CITY, "parent": world.north})
+
+    def create_data(self, world):
+        return {"code": "T-TJ", "name": "天津市", "kind": "city", "parent": world.north.pk}
 
 
 class TestOrganisationCase(ModelCase):
@@ -35,6 +53,22 @@ class TestOrganisationCase(ModelCase):
     def create_data(self, world):
         return {"code": "NEW1", "name": "北京新店", "kind": "dealer", "region": world.dealer_a.region_id,
                 "status": "active"}
+
+
+class TestDepartmentCase(ModelCase):
+    model = Department
+    url_prefix = "org:department"
+    api_url = "/api/org/departments/"
+    reader_role = "manager"
+    edit_changes = {"name": "前台接待部"}
+
+    def make(self, world, organisation):
+        n = next(_seq)
+        return Department.objects.create(organisation=organisation, kind=DepartmentKind.FRONT_DESK,
+                                         name=f"测试部门{n}号")
+
+    def create_data(self, world):
+        return {"organisation": world.dealer_a.pk, "kind": "workshop", "name": "机电车间"}
 
 
 class TestStaffCase(ModelCase):
