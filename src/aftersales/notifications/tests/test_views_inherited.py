@@ -1,4 +1,4 @@
-"""The outbox on the inherited test base (issue 6 item 10; R-SYS-2, R-SYS-3, R-SYS-5): list, detail,
+"""The outbox and SMS templates on the inherited test base (issue 6 item 10; R-SYS-2, R-SYS-3, R-SYS-5): list, detail,
 out-of-scope 404, the recipient masked per role and the query-count pin.  Messages are written by
 the services of other apps, never by a form, so there are no create / edit / deactivate cases.
 
@@ -19,10 +19,11 @@ from aftersales.core.testing.model_cases import (
     ListCase,
     MaskedFieldsCase,
     QueryCountCase,
+    ReferenceDataCase,
     ScopeCase,
 )
 from aftersales.notifications.choices import Channel, MessageCategory, MessageStatus
-from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.models import OutboxMessage, SmsTemplate
 
 from .helpers import MOBILE
 
@@ -53,3 +54,23 @@ class TestOutboxCase(ListCase, DetailCase, ScopeCase, MaskedFieldsCase, QueryCou
             channel=Channel.SMS, category=MessageCategory.NOTIFICATION, to=MOBILE, subject=f"保养提醒{n}号",
             body="您的爱车该做保养了", idempotency_key=f"inherited:{n}", status=MessageStatus.SENT,
             organisation_id=organisation.pk)
+
+
+class TestSmsTemplateCase(ReferenceDataCase):
+    """SMS templates (短信模板) are shared by the whole network; administrators keep them."""
+
+    model = SmsTemplate
+    url_prefix = "notifications:template"
+    api_url = "/api/notifications/sms-templates/"
+    edit_changes = {"name": "首保提醒（新版）"}
+
+    def make(self, world, organisation):
+        n = next(_seq)
+        return SmsTemplate.objects.create(code=f"tb_template_{n}", name=f"测试模板{n}号",
+                                          category=MessageCategory.NOTIFICATION, provider_template_id=f"SMS_9{n:05d}",
+                                          text="尊敬的{name}，您的爱车{plate}该做保养了。")
+
+    def create_data(self, world):
+        return {"code": "first_service_due", "name": "首保到期提醒", "category": "notification",
+                "provider_template_id": "SMS_100200300", "signature": "售后服务",
+                "text": "尊敬的{name}，您的爱车{plate}首保即将到期。"}
