@@ -1,1 +1,13 @@
+import os
+
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
 pytest_plugins = ["aftersales.org.testing"]
+
+# Property tests must not fail because a shared CI machine is slow: no per-example deadline and no
+# "too slow" health check.  Example counts stay at Hypothesis' default (100) unless a test says
+# otherwise; HYPOTHESIS_PROFILE=thorough runs ten times as many locally.
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 if not settings.configured:
@@ -156,18 +157,48 @@ def test_vin_model_year_moves_with_the_calendar() -> None:
 
 _VIN_BODY_ALPHABET = sorted(v.VIN_ALPHABET)
 
+# An independent oracle written from GB 16735-2019 Annex A (the same table as ISO 3779 / 49 CFR
+# 565.15): letters transliterate as below, the weights run 8 7 6 5 4 3 2 10 * 9 8 7 6 5 4 3 2 and a
+# remainder of 10 is written "X".  The table is spelt out here on purpose, not imported, so a wrong
+# value in ``validators`` cannot make its own expected value.
+_GB16735_VALUES = {
+    "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8,
+    "J": 1, "K": 2, "L": 3, "M": 4, "N": 5, "P": 7, "R": 9,
+    "S": 2, "T": 3, "U": 4, "V": 5, "W": 6, "X": 7, "Y": 8, "Z": 9,
+    **{str(d): d for d in range(10)},
+}
+_GB16735_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
 
+
+def _oracle_check_digit(vin: str) -> str:
+    remainder = sum(_GB16735_VALUES[c] * w for c, w in zip(vin, _GB16735_WEIGHTS, strict=True)) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+@pytest.mark.parametrize(("vin", "digit"), [
+    ("LSJA24U62JG269225", "2"),  # from VALID_VINS above
+    ("1M8GDM9AXKP042788", "X"),  # the worked example of 49 CFR 565 (remainder 10)
+    ("11111111111111111", "1"),  # 1 x (8+7+6+5+4+3+2+10+9+8+7+6+5+4+3+2) = 89 = 8*11 + 1
+])
+def test_check_digit_of_known_vins(vin: str, digit: str) -> None:
+    assert v.vin_check_digit(vin) == digit
+    assert _oracle_check_digit(vin) == digit  # the oracle itself agrees with the published examples
+
+
+@hypothesis_settings(max_examples=200)
 @given(body=st.text(alphabet=_VIN_BODY_ALPHABET, min_size=16, max_size=16), data=st.data())
 def test_property_check_digit_round_trip(body: str, data: st.DataObject) -> None:
-    vin = body[:8] + "0" + body[8:]
-    digit = v.vin_check_digit(vin)
-    good = body[:8] + digit + body[8:]
+    """Any VIN whose position 9 is the GB 16735 digit is accepted; any other digit is refused and
+    the message names the right one."""
+    expected = _oracle_check_digit(body[:8] + "0" + body[8:])
+    assert v.vin_check_digit(body[:8] + "0" + body[8:]) == expected
+    good = body[:8] + expected + body[8:]
     assert v.validate_vin(good) == good
-    wrong = data.draw(st.sampled_from([c for c in "0123456789X" if c != digit]))
+    wrong = data.draw(st.sampled_from([c for c in "0123456789X" if c != expected]))
     bad = body[:8] + wrong + body[8:]
     error = error_of(v.validate_vin, bad)
     assert error.code == "vin_check_digit"
-    assert error.params["expected"] == digit
+    assert error.params["expected"] == expected
 
 
 def test_vin_validator_for_model_fields() -> None:

@@ -89,7 +89,9 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [f"{self.template_name}#results"]
+            # A page template that extends the generic list without redefining the partial (the
+            # documents list) answers filter requests with the generic one instead of a 500.
+            return [f"{self.template_name}#results", f"{ObjectListView.template_name}#results"]
         return [self.template_name]
 
 

@@ -10,8 +10,18 @@ from aftersales.notifications.choices import MessageStatus
 from .helpers import MOBILE, REMINDER_PARAMS
 
 
-def test_default_gateway_is_the_console(settings, caplog):
-    settings.AFTERSALES_SMS_GATEWAY = "aftersales.notifications.gateways.ConsoleSmsGateway"
+def test_default_gateway_is_the_console(settings, caplog, monkeypatch):
+    """Without ``AFTERSALES_SMS_GATEWAY`` in the environment the settings module picks the console
+    gateway, so a fresh install never sends real SMS.  The settings module is executed afresh here:
+    the suite's own conftest replaces the setting, so reading ``settings`` would prove nothing."""
+    import runpy
+
+    import aftersales.settings
+
+    monkeypatch.delenv("AFTERSALES_SMS_GATEWAY", raising=False)
+    fresh = runpy.run_path(aftersales.settings.__file__)
+    assert fresh["AFTERSALES_SMS_GATEWAY"] == "aftersales.notifications.gateways.ConsoleSmsGateway"
+    settings.AFTERSALES_SMS_GATEWAY = fresh["AFTERSALES_SMS_GATEWAY"]
     gateway = gateways.get_sms_gateway()
     assert isinstance(gateway, gateways.ConsoleSmsGateway)
     with caplog.at_level("INFO", logger="aftersales.notifications.sms"):

@@ -79,16 +79,6 @@ def test_outbox_needs_permission(client, make_user):
     assert client.post(reverse("notifications:outbox_requeue", args=[message.pk])).status_code == 403
 
 
-def test_outbox_row_outside_scope_is_404(client, make_user, monkeypatch):
-    from aftersales.core import scoping
-    from aftersales.core.scoping import Scope
-
-    message = queue(organisation_id=2)
-    monkeypatch.setattr(scoping, "_resolver", lambda user: Scope(organisation_ids=frozenset({1})))
-    client.force_login(make_user("kim", "notifications.view_outboxmessage"))
-    assert client.get(reverse("notifications:outbox_detail", args=[message.pk])).status_code == 404
-
-
 def test_outbox_list_filters_and_masks(client, admin_user, settings, gateway):
     dead_message(settings, gateway)
     queue("pending")

@@ -113,13 +113,6 @@ def test_update_with_stale_version_is_409(api, supplier):
     assert supplier.name == "新名称"
 
 
-def test_deactivate_part_via_api(api):
-    part = make_part("MT-1")
-    response = api.post(f"{PARTS}{part.pk}/deactivate/", {"reason": "停产"}, format="json")
-    assert response.status_code == 200
-    assert response.json()["is_active"] is False
-
-
 def test_monitored_categories(api):
     body = api.get(MONITORED).json()
     assert [c["category"] for c in body] == ["motor", "controller", "rear_axle", "differential", "frame",
