@@ -158,7 +158,8 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
                                               lot_number=f"{category[:3].upper()}{produced:%y%m}{rng.randrange(1, 6):02d}",
                                               serial_number=f"{category[:1].upper()}{serial:08d}")
                 if rng.random() < 0.6:
-                    services.document_create(actor=actor, data={
+                    scan = {"file": _demo_scan(f"{code}-{serial}")} if serial % 5 == 0 else {}
+                    services.document_create(actor=actor, data={**scan,
                         "customer": customer, "vehicle": vehicle, "organisation": dealer,
                         "kind": rng.choice([DocumentKind.SERVICE_RECEIPT, DocumentKind.SERVICE_RECEIPT,
                                             DocumentKind.INVOICE, DocumentKind.WARRANTY_CARD,
@@ -170,6 +171,25 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
                                                     "电池健康度检测 98%", "空调滤芯更换"])})
     if stdout is not None:
         stdout.write(f"customers: {Customer.objects.count()} customers\n")
+
+
+def _demo_scan(name: str):
+    """A plain picture of a signed receipt (lines and a red stamp) so the demo shows scans with
+    thumbnails; the same bytes every run."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 800), "white")
+    draw = ImageDraw.Draw(image)
+    for y in range(80, 640, 40):
+        draw.line([(60, y), (540, y)], fill=(190, 190, 190), width=2)
+    draw.rectangle([(60, 40), (540, 70)], fill=(60, 60, 60))
+    draw.ellipse([(380, 620), (520, 760)], outline=(200, 30, 30), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return ContentFile(out.getvalue(), name=f"{name}.png")
 
 
 register_seed_step(SeedStep(name="customers", order=30, run=seed_customers))
