@@ -107,7 +107,8 @@ class VehicleForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vin_override_reason"].help_text = _(
-            "Only for a legacy or grey-import VIN whose check digit fails; the override is audited.")
+            "Only for a legacy or grey-import VIN whose check digit or model-year code fails; the override is "
+            "audited.")
         if self.instance.pk:
             self.fields.pop("current_mileage")
             self.fields["owner"].help_text = _("Changing the owner ends the current ownership and starts a new one.")

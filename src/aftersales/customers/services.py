@@ -23,6 +23,7 @@ from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import PERMISSION as VIEW_PERSONAL_DATA
 from aftersales.core.models import PersonalDataAccess
 from aftersales.core.validators import (
+    VIN_OVERRIDABLE_CODES,
     phone_digits,
     phone_kind,
     validate_phone,
@@ -187,8 +188,9 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
 def _phone_rows(phones: list) -> list[dict]:
     rows, seen = [], set()
     for item in phones:
-        item = {"number": item} if isinstance(item, str) else dict(item)
-        if not (item.get("number") or "").strip():
+        # a number from a JSON body or a spreadsheet cell (13812345678 or 13812345678.0) is its digits
+        item = {"number": item} if isinstance(item, (str, int, float)) else dict(item)
+        if not str(item.get("number") or "").strip():
             continue
         row = normalise_phone_row(item["number"], field="phones")
         if row["number"] in seen:
@@ -297,9 +299,11 @@ def _vehicle_identity(data: dict, *, instance: Vehicle | None, allow_other_plate
         try:
             data["vin"] = validate_vin(data["vin"] or "")
         except ValidationError as exc:
-            if exc.code != "vin_check_digit" or not reason:
+            # A legacy or grey-import VIN may fail the check digit or carry a non-year code in
+            # position 10; both are accepted only with an audited override reason (DOMAIN.md).
+            if exc.code not in VIN_OVERRIDABLE_CODES or not reason:
                 messages = list(exc.messages)
-                if exc.code == "vin_check_digit":
+                if exc.code in VIN_OVERRIDABLE_CODES:
                     messages.append(_("For a legacy or grey-import vehicle, give a VIN override reason."))
                 raise ValidationError({"vin": messages}) from None
             data["vin"] = validate_vin(data["vin"], check_digit=False)

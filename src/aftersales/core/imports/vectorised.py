@@ -15,6 +15,7 @@ import re
 import polars as pl
 
 from aftersales.core import validators as v
+from aftersales.core.validators import common as _vc
 from aftersales.core.validators import phones as _vph
 from aftersales.core.validators import plates as _vpl
 from aftersales.core.validators import resident_id as _vid
@@ -48,19 +49,23 @@ def _plural(lazy_msg, count: int, **placeholders) -> str:
 
 
 def nfkc(expr: pl.Expr) -> pl.Expr:
-    return expr.fill_null("").str.normalize("NFKC")
+    """``common.fold``: NFKC, then every Unicode decimal digit to its ASCII digit."""
+    digits = _vc.unicode_digits()
+    return expr.fill_null("").str.normalize("NFKC").str.replace_many(list(digits), list(digits.values()))
+
+
+_SEPARATORS = _vc.SEPARATORS.pattern
 
 
 # ---------------------------------------------------------------------------------------------
 # VIN
 # ---------------------------------------------------------------------------------------------
 
-_VIN_STRIP = r"[\s\-‐‑‒–—]+"
 _ALPHABET = sorted(v.VIN_ALPHABET)
 
 
 def normalise_vin(expr: pl.Expr) -> pl.Expr:
-    return nfkc(expr).str.replace_all(_VIN_STRIP, "").str.to_uppercase()
+    return nfkc(expr).str.replace_all(_SEPARATORS, "").str.to_uppercase()
 
 
 def vin_check_digit(vin: pl.Expr) -> pl.Expr:
@@ -81,7 +86,8 @@ def _vin_ok(vin: pl.Expr) -> pl.Expr:
     return vin.str.contains(f"^[{''.join(_ALPHABET)}]{{17}}$") & (vin.str.slice(8, 1) == vin_check_digit(vin))
 
 
-def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = True) -> pl.DataFrame:
+def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = True,
+                model_year: bool | None = None) -> pl.DataFrame:
     """Add ``{out}`` (normalised VIN) and ``{out}_err`` (reason or null) for a VIN column."""
     t = f"{out}__"
     df = df.with_columns(normalise_vin(pl.col(column)).alias(out))
@@ -92,6 +98,7 @@ def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = 
         *[(~vin.str.slice(i, 1).is_in(_ALPHABET + ["I", "O", "Q"])).alias(f"{t}x{i}") for i in range(v.VIN_LENGTH)],
         vin.str.replace_all("O", "0", literal=True).str.replace_all("I", "1", literal=True).alias(f"{t}sugg"),
         vin.str.slice(8, 1).alias(f"{t}found"),
+        vin.str.slice(9, 1).alias(f"{t}year"),
     )
     bad = [pl.col(f"{t}b{i}") for i in range(v.VIN_LENGTH)]
     df = df.with_columns(
@@ -118,6 +125,9 @@ def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = 
     if check_digit:
         error = error.when(pl.col(f"{t}found") != pl.col(f"{t}expected")).then(
             fmt(_vv._MSG_VIN_CHECK, expected=pl.col(f"{t}expected"), found=pl.col(f"{t}found")))
+    if check_digit if model_year is None else model_year:
+        error = error.when(~pl.col(f"{t}year").is_in(list(_vv._VIN_YEAR_CODES))).then(
+            fmt(_vv._MSG_VIN_YEAR, found=pl.col(f"{t}year")))
     df = df.with_columns(error.otherwise(pl.lit(None, dtype=pl.String)).alias(f"{out}_err"))
     return df.drop([c for c in df.columns if c.startswith(t)])
 
@@ -134,11 +144,8 @@ def vin_check(expr: pl.Expr, *, check_digit: bool = True) -> tuple[pl.Expr, pl.E
 # Plates
 # ---------------------------------------------------------------------------------------------
 
-_PLATE_STRIP = r"[\s·•・･\-‐‑–—]+"
-
-
 def normalise_plate(expr: pl.Expr) -> pl.Expr:
-    return nfkc(expr).str.replace_all(_PLATE_STRIP, "").str.to_uppercase()
+    return nfkc(expr).str.replace_all(_SEPARATORS, "").str.to_uppercase()
 
 
 def plate_kind(plate: pl.Expr) -> pl.Expr:
@@ -182,12 +189,14 @@ _DASH_EXT = r"(?s)" + _vph._PHONE_DASH_EXT.pattern
 def _national(digits: pl.Expr, international: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(kind, nsn) of a digit column; ``digits`` and ``international`` should be plain columns."""
     mobile = digits.str.contains(f"^(?:{_vph._MOBILE.pattern})$")
+    trunk = digits.str.contains(f"^(?:{_vph._MOBILE_TRUNK.pattern})$")
     service = digits.str.contains(f"^(?:{_vph._SERVICE.pattern})$")
     d2 = pl.when(international & ~digits.str.starts_with("0")).then(pl.lit("0") + digits).otherwise(digits)
-    landline = d2.str.contains(f"^(?:{_vph._LANDLINE.pattern})$")
-    kind = (pl.when(mobile).then(pl.lit("mobile")).when(service).then(pl.lit("service"))
+    landline = d2.str.contains(f"^(?:{_vph._LANDLINE.pattern})$") & ~d2.str.contains(f"^(?:{_vph._NOT_AREA.pattern})$")
+    kind = (pl.when(mobile | trunk).then(pl.lit("mobile")).when(service).then(pl.lit("service"))
             .when(landline).then(pl.lit("landline")).otherwise(pl.lit(None, dtype=pl.String)))
-    nsn = pl.when(mobile | service).then(digits).when(landline).then(d2.str.slice(1))
+    nsn = (pl.when(mobile).then(digits).when(trunk).then(digits.str.slice(1)).when(service).then(digits)
+           .when(landline).then(d2.str.slice(1)))
     return kind, nsn
 
 
@@ -249,7 +258,8 @@ def phone_columns_full(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
 
     Built in stages of plain columns (not one nested expression) so planning stays cheap."""
     t = f"{out}__"
-    df = df.with_columns(nfkc(pl.col(column)).str.strip_chars().alias(f"{t}t0"))
+    df = df.with_columns(nfkc(pl.col(column)).str.strip_chars().str.replace(
+        f"^{_vph._SPREADSHEET_FLOAT.pattern}$", "${1}").alias(f"{t}t0"))
     df = df.with_columns(pl.col(f"{t}t0").str.extract_groups(_EXT.pattern).alias(f"{t}eg"))
     df = df.with_columns(pl.col(f"{t}eg").struct.field("1").alias(f"{t}pre"),
                          pl.col(f"{t}eg").struct.field("2").alias(f"{t}ext0"))
@@ -267,7 +277,8 @@ def phone_columns_full(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     df = _attempt(df, f"{t}text", f"{t}intl", f"{t}a")
     df = _attempt(df, f"{t}d1", f"{t}intl", f"{t}b")
     kind, dk = pl.col(f"{t}a_kind"), pl.col(f"{t}b_kind")
-    use_dash = kind.is_null() & ~pl.col(f"{t}hasext") & pl.col(f"{t}hasdash") & dk.is_not_null() & (dk != "mobile")
+    # the dash group is an extension whenever what precedes it is a landline / 400 number
+    use_dash = ~pl.col(f"{t}hasext") & pl.col(f"{t}hasdash") & dk.is_not_null() & (dk != "mobile")
     df = df.with_columns(use_dash.alias(f"{t}usedash"))
     u = pl.col(f"{t}usedash")
     df = df.with_columns(
@@ -287,7 +298,9 @@ def phone_columns_full(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
         ).alias(out),
         pl.when(b).then(none).otherwise(k).alias(f"{out}_kind"),
         pl.when(b).then(none).otherwise(n).alias(f"{out}_nsn"),
-        pl.when(~b).then(none).when(digits.str.contains(r"^[2-9]\d{6,7}$")).then(pl.lit(str(_vph._MSG_PHONE_AREA)))
+        pl.when(~b).then(none).when(digits.str.contains(f"^(?:{_vph._NOT_AREA.pattern})$"))
+        .then(fmt(_vph._MSG_PHONE_NOT_AREA, prefix=digits.str.slice(0, 4)))
+        .when(digits.str.contains(r"^[2-9][0-9]{6,7}$")).then(pl.lit(str(_vph._MSG_PHONE_AREA)))
         .otherwise(pl.lit(str(_vph._MSG_PHONE_INVALID))).alias(f"{out}_err"),
     )
     return df.drop([c for c in df.columns if c.startswith(t)])
@@ -304,7 +317,10 @@ def mask_mobile(nsn: pl.Expr) -> pl.Expr:
 # ---------------------------------------------------------------------------------------------
 
 def resident_id_check(expr: pl.Expr, *, today: dt.date | None = None) -> tuple[pl.Expr, pl.Expr]:
-    value = nfkc(expr).str.replace_all(r"\s+", "").str.to_uppercase()
+    text = nfkc(expr).str.strip_chars()
+    value = pl.when(text.str.contains(f"^{_vid._SPREADSHEET_FLOAT.pattern}$")).then(
+        text.str.replace(f"^{_vid._SPREADSHEET_FLOAT.pattern}$", "${1}")).otherwise(
+        text.str.replace_all(_SEPARATORS, "").str.to_uppercase())
     today = today or dt.date.today()
     length = value.str.len_chars()
     fmt_ok = value.str.contains(r"^[0-9]{17}[0-9X]$")
@@ -318,6 +334,8 @@ def resident_id_check(expr: pl.Expr, *, today: dt.date | None = None) -> tuple[p
     found = value.str.slice(17, 1)
     error = (pl.when(length != 18).then(fmt(_vid._MSG_ID_LENGTH, length=length))
              .when(~fmt_ok).then(pl.lit(str(_vid._MSG_ID_CHARS)))
+             .when(~value.str.slice(0, 2).is_in(sorted(_vid.PROVINCE_CODES)))
+             .then(fmt(_vid._MSG_ID_PROVINCE, code=value.str.slice(0, 2)))
              .when(birth.is_null()).then(fmt(_vid._MSG_ID_NO_DATE, date=text))
              .when(birth > pl.lit(today)).then(fmt(_vid._MSG_ID_FUTURE, date=text))
              .when(found != expected).then(fmt(_vid._MSG_ID_CHECK, expected=expected, found=found))

@@ -44,6 +44,7 @@ from .resident_id import mask_resident_id, resident_id_check_char, resident_id_v
 from .vin import (
     VIN_ALPHABET,
     VIN_LENGTH,
+    VIN_OVERRIDABLE_CODES,
     normalise_vin,
     validate_vin,
     vin_check_digit,
@@ -55,6 +56,7 @@ __all__ = [
     "PLATE_PROVINCES",
     "VIN_ALPHABET",
     "VIN_LENGTH",
+    "VIN_OVERRIDABLE_CODES",
     "PhoneKind",
     "PlateKind",
     "classify_plate",

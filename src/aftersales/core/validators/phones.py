@@ -10,24 +10,37 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .common import MASK as _MASK
-from .common import nfkc as _nfkc
+from .common import fold as _nfkc
 
 PhoneKind = Literal["mobile", "landline", "service"]
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_SERVICE = re.compile(r"[48]00\d{7}")
+# Digits are ASCII here: the input is folded first (common.fold), and [0-9] is spelt out so no
+# other script's digits can match even if a caller skips the fold.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# A mobile typed with the trunk 0 of a domestic long-distance call (013812345678) is the mobile.
+_MOBILE_TRUNK = re.compile(r"0(1[3-9][0-9]{9})")
+_SERVICE = re.compile(r"[48]00[0-9]{7}")
 # Area code: 010, 02X, or 0 + 3 digits (first digit 3-9); subscriber 7-8 digits.
-_LANDLINE = re.compile(r"0(10|2\d|[3-9]\d\d)([1-9]\d{6,7})")
-_PHONE_EXT = re.compile(r"\s*(?:;\s*ext\s*=|ext\s*[.:=]?|转|分机|[x#])\s*(\d{1,6})\s*$", re.IGNORECASE)
+_LANDLINE = re.compile(r"0(10|2[0-9]|[3-9][0-9][0-9])([1-9][0-9]{6,7})")
+# 400 / 800 numbers and the 950xx nationwide short numbers have no area code: typed with a trunk 0
+# they look like a 3-digit area code + subscriber, but no such area exists.
+NOT_AREA_CODES = ("400", "800", "950")
+_NOT_AREA = re.compile(r"0(?:400|800|950)[0-9]*")
+# A spreadsheet that stored the phone as a number gives 13812345678.0 as text.
+_SPREADSHEET_FLOAT = re.compile(r"([0-9]+)\.0+")
+_PHONE_EXT = re.compile(r"\s*(?:;\s*ext\s*=|ext\s*[.:=]?|转|分机|[x#])\s*([0-9]{1,6})\s*$", re.IGNORECASE)
 _PHONE_INTL = re.compile(r"^\(?\s*(?:\+|00)\s*86\s*\)?")
 _PHONE_SEPARATORS = re.compile(r"[\s\-‐‑–—().]+")
-_PHONE_DASH_EXT = re.compile(r"^(.*\d)\s*-\s*(\d{1,6})$")
+_PHONE_DASH_EXT = re.compile(r"^(.*[0-9])\s*-\s*([0-9]{1,6})$")
 
 _MSG_PHONE_INVALID = _(
     "Enter a mobile number (13812345678), a landline with area code (010-12345678, "
     "0755-1234567 转 123) or a 400/800 number."
 )
 _MSG_PHONE_AREA = _("Add the area code to this landline number, e.g. 010-12345678.")
+_MSG_PHONE_NOT_AREA = _(
+    "%(prefix)s is not an area code. A 400 or 800 number is written without the leading 0, e.g. 400-123-4567."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +59,32 @@ def _national(digits: str, *, international: bool) -> _Phone | None:
     """Classify a digit string; after +86 a landline has lost its trunk 0, so put it back."""
     if _MOBILE.fullmatch(digits):
         return _Phone("mobile", digits)
+    if m := _MOBILE_TRUNK.fullmatch(digits):
+        return _Phone("mobile", m.group(1))
     if _SERVICE.fullmatch(digits):
         return _Phone("service", digits)
     if international and not digits.startswith("0"):
         digits = "0" + digits
-    if m := _LANDLINE.fullmatch(digits):
+    if (m := _LANDLINE.fullmatch(digits)) and m.group(1) not in NOT_AREA_CODES:
         return _Phone("landline", digits[1:], area_length=len(m.group(1)))
     return None
 
 
 def _digits_of(text: str) -> str | None:
     digits = _PHONE_SEPARATORS.sub("", text)
-    return digits if digits.isdigit() else None
+    return digits if digits.isascii() and digits.isdigit() else None
 
 
-def _parse_phone(raw: str) -> _Phone | None:
+def _clean(raw) -> str:
+    """Folded text (ASCII digits; a number cell as its digits), stripped; '13812345678.0' → digits."""
     text = _nfkc(raw).strip()
+    if m := _SPREADSHEET_FLOAT.fullmatch(text):
+        return m.group(1)
+    return text
+
+
+def _parse_phone(raw) -> _Phone | None:
+    text = _clean(raw)
     ext = ""
     if m := _PHONE_EXT.search(text):
         ext, text = m.group(1), text[: m.start()]
@@ -78,14 +101,16 @@ def _parse_phone(raw: str) -> _Phone | None:
             phone = _national(digits[2:], international=True)  # '86' typed without + or 00
         return phone
 
-    phone = attempt(text)
-    if phone is None and not ext and (m := _PHONE_DASH_EXT.match(text)):
-        # 010-12345678-123: a trailing dash group that does not fit the number is an extension.
-        phone = attempt(m.group(1))
-        if phone is not None and phone.kind != "mobile":
-            ext = m.group(2)
-        else:
-            phone = None
+    phone = None
+    if not ext and (m := _PHONE_DASH_EXT.match(text)):
+        # 0792-4308059-3: when what precedes the last dash group is already a landline (or a
+        # 400/800 number), that group is its extension, even if gluing it on would also give a
+        # valid 8-digit number; 010-6552-9988 stays one number because 010-6552 is none.
+        head = attempt(m.group(1))
+        if head is not None and head.kind != "mobile":
+            phone, ext = head, m.group(2)
+    if phone is None:
+        phone = attempt(text)
     if phone is None or (ext and phone.kind == "mobile"):
         return None
     return _Phone(phone.kind, phone.nsn, ext, phone.area_length)
@@ -108,7 +133,9 @@ def validate_phone(raw: str) -> str:
     phone = _parse_phone(raw)
     if phone is not None:
         return phone.e164
-    digits = _digits_of(_nfkc(raw).strip())
+    digits = _digits_of(_clean(raw))
+    if digits and _NOT_AREA.fullmatch(digits):
+        raise ValidationError(_MSG_PHONE_NOT_AREA, code="phone_invalid", params={"prefix": digits[:4]})
     if digits and len(digits) in (7, 8) and digits[0] in "23456789":
         raise ValidationError(_MSG_PHONE_AREA, code="phone_invalid")
     raise ValidationError(_MSG_PHONE_INVALID, code="phone_invalid")
@@ -139,9 +166,9 @@ def mask_phone(e164_or_raw: str) -> str:
     """
     phone = _parse_phone(e164_or_raw)
     if phone is None:
-        digits = re.sub(r"\D", "", _nfkc(e164_or_raw))
+        digits = re.sub(r"[^0-9]", "", _nfkc(e164_or_raw))
         if len(digits) <= 4:
-            return _MASK if (e164_or_raw or "").strip() else ""
+            return _MASK if _nfkc(e164_or_raw).strip() else ""
         return "*" * (len(digits) - 4) + digits[-4:]
     nsn = phone.nsn
     if phone.kind == "mobile":

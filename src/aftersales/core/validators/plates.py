@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .common import nfkc as _nfkc
+from .common import SEPARATORS as _PLATE_STRIP
+from .common import fold as _nfkc
 
 PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _P = f"[{PLATE_PROVINCES}]"
@@ -35,7 +36,6 @@ _PLATE_PATTERNS: tuple[tuple[PlateKind, re.Pattern[str]], ...] = (
     (PlateKind.NEW_ENERGY_LARGE, re.compile(f"{_P}{_AUTH}[0-9]{{5}}{_ENERGY}")),
     (PlateKind.SUFFIXED, re.compile(f"{_P}{_AUTH}{_SER}{{4}}[警学挂领]")),
 )
-_PLATE_STRIP = re.compile(r"[\s·•・･\-‐‑–—]+")
 
 _MSG_PLATE_INVALID = _(
     "Not a valid plate number. Accepted formats: 京A12345; new energy 沪AD12345 or 苏E12345F; "
@@ -48,8 +48,8 @@ _MSG_PLATE_PROVINCE = _(
 
 
 def normalise_plate(raw: str) -> str:
-    """Drop spaces (incl. full-width), separators '·' '•' '-' and upper-case, as plates are
-    printed as 京A·12345 but searched and stored without decoration."""
+    """Drop spaces (incl. full-width), middle dots, dashes, dots, underscores and upper-case, as
+    plates are printed as 京A·12345 but searched and stored without decoration."""
     return _PLATE_STRIP.sub("", _nfkc(raw)).upper()
 
 

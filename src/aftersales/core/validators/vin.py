@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .common import nfkc as _nfkc
+from .common import SEPARATORS as _VIN_STRIP
+from .common import fold as _nfkc
 from .common import positions as _positions
 
 VIN_LENGTH = 17
@@ -26,7 +26,9 @@ _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 # Position 10 cycles every 30 years: A=1980 (2010), ..., Y=2000 (2030), 1-9=2001-2009 (2031-2039).
 _VIN_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 _VIN_YEAR_BASE = 1980
-_VIN_STRIP = re.compile(r"[\s\-‐‑‒–—]+")
+# Failures the audited override of a legacy / grey-import VIN may waive (DOMAIN.md); length and
+# alphabet are never waived: such a string is not a VIN at all.
+VIN_OVERRIDABLE_CODES = frozenset({"vin_check_digit", "vin_model_year"})
 
 _MSG_VIN_LENGTH = _("A VIN has 17 characters; found %(length)d. Check for missing or extra characters.")
 _MSG_VIN_BAD_CHARS = ngettext_lazy(
@@ -44,11 +46,15 @@ _MSG_VIN_IOQ_SUGGEST = ngettext_lazy(
     "VINs never use I, O or Q (positions %(positions)s). Did you mean %(suggestion)s?",
     "count",
 )
+_MSG_VIN_YEAR = _(
+    "Position 10 is the model year and is never %(found)s (U, Z and 0 are not used); check the VIN for typos."
+)
 _MSG_VIN_CHECK = _("Check digit (position 9) should be %(expected)s, not %(found)s; check the VIN for typos.")
 
 
 def normalise_vin(raw: str) -> str:
-    """Upper-case and drop spaces/hyphens, as VINs are often typed in groups or read off documents."""
+    """Upper-case and drop spaces, dashes, dots and underscores, as VINs are typed in groups or read
+    off documents (``common.SEPARATORS``)."""
     return _VIN_STRIP.sub("", _nfkc(raw)).upper()
 
 
@@ -73,12 +79,14 @@ def _vin_ok(vin: str) -> bool:
     return len(vin) == VIN_LENGTH and set(vin) <= VIN_ALPHABET and vin[8] == vin_check_digit(vin)
 
 
-def validate_vin(raw: str, *, check_digit: bool = True) -> str:
+def validate_vin(raw: str, *, check_digit: bool = True, model_year: bool | None = None) -> str:
     """Return the normalised VIN or raise ``ValidationError`` saying what to fix.
 
     Codes: ``vin_length`` (params ``length``), ``vin_chars`` (params ``positions``, and
     ``suggestion`` when O→0 / I→1 yields a valid VIN), ``vin_check_digit`` (params ``expected``,
-    ``found``).  ``check_digit=False`` is for the audited override of legacy/grey-import VINs.
+    ``found``), ``vin_model_year`` (params ``found``: position 10 is U, Z or 0, which ISO 3779 never
+    uses as a year code).  ``check_digit=False`` is the audited override of legacy/grey-import
+    VINs and also waives the model-year code unless ``model_year=True`` is asked for.
     """
     vin = normalise_vin(raw)
     if len(vin) != VIN_LENGTH:
@@ -100,6 +108,8 @@ def validate_vin(raw: str, *, check_digit: bool = True) -> str:
         raise ValidationError(
             _MSG_VIN_CHECK, code="vin_check_digit", params={"expected": expected, "found": vin[8]}
         )
+    if (check_digit if model_year is None else model_year) and vin[9] not in _VIN_YEAR_CODES:
+        raise ValidationError(_MSG_VIN_YEAR, code="vin_model_year", params={"found": vin[9]})
     return vin
 
 

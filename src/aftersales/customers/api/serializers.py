@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from aftersales.core.api.serializers import ScopedRelatedMixin
-from aftersales.core.validators import validate_plate, validate_vin
+from aftersales.core.validators import VIN_OVERRIDABLE_CODES, validate_plate, validate_vin
 from aftersales.org.models import Organisation
 
 from .. import presenters
@@ -107,7 +107,7 @@ class VehicleSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
         try:
             return validate_vin(value)
         except DjangoValidationError as exc:
-            if exc.code == "vin_check_digit" and (self.initial_data.get("vin_override_reason") or "").strip():
+            if exc.code in VIN_OVERRIDABLE_CODES and (self.initial_data.get("vin_override_reason") or "").strip():
                 return validate_vin(value, check_digit=False)
             raise serializers.ValidationError(exc.messages) from None
 

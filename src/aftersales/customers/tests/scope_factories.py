@@ -24,7 +24,7 @@ _seq = itertools.count(1)
 
 
 def _vin(n: int) -> str:
-    body = f"LHARN{n:04d}0S{n:06d}"[:17]
+    body = f"LHARN{n:04d}S0{n:06d}"[:17]  # position 10 a model-year code (S)
     body = body[:8] + "0" + body[9:]
     return body[:8] + vin_check_digit(body) + body[9:]
 
