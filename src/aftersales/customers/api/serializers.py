@@ -66,16 +66,26 @@ class CustomerSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
     def validate_resident_id(self, value):
         return _checked(check_resident_id, value)
 
-    def validate_phone_numbers(self, value):
+    def to_internal_value(self, data):
+        """Bad phone numbers are reported under ``phones`` (the service's name for them) together with
+        every other field's errors."""
+        errors, value = {}, None
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+        numbers = data.get("phone_numbers") if hasattr(data, "get") else None
         messages = []
-        for number in value or []:
+        for number in numbers if isinstance(numbers, list) else []:
             try:
-                if number.strip():
+                if isinstance(number, str) and number.strip():
                     check_phone(number)
             except DjangoValidationError as exc:
                 messages.extend(m for m in exc.messages if m not in messages)
         if messages:
-            raise serializers.ValidationError(messages)
+            errors["phones"] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
         return value
 
     def get_phones(self, obj) -> list[dict]:

@@ -114,8 +114,8 @@ class TestEveryErrorAtOnce:
             "new_addresses": [{"detail": "望京街 9 号"}]}, format="json", **ZH)
         assert response.status_code == 400
         fields = response.json()["fields"]
-        assert {"name", "phone_numbers", "resident_id"} <= set(fields), fields
-        assert fields["phone_numbers"][0] == _errors_beside(page, "phone")
+        assert {"name", "phones", "resident_id"} <= set(fields), fields
+        assert fields["phones"][0] == _errors_beside(page, "phone")
         assert fields["resident_id"][0] == _errors_beside(page, "resident_id")
 
     def test_the_service_refuses_bad_phone_and_bad_id_in_one_error(self, world):
@@ -182,5 +182,5 @@ class TestEveryErrorAtOnce:
                                    file=io.BytesIO((header + row).encode()), filename="customers.csv")
         job = imports.run_validation(job.pk)
         reasons = {e["column"]: e["reason"] for e in job.result["first_errors"]}
-        assert reasons.get("手机") == api["phone_numbers"][0], reasons
+        assert reasons.get("手机") == api["phones"][0], reasons
         assert reasons.get("证件号码") == api["resident_id"][0], reasons
