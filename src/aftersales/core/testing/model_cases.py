@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pytest
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
