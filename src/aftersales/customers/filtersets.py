@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.filtersets import ScopedChoicesMixin, StyledFilterSet, active_filter
-from aftersales.core.validators import normalise_vin
 from aftersales.org.models import Organisation, Region
+from aftersales.org.selectors import regions_for_filters
 
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
+from .lookup import matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search
 from .services import ARCHIVE_DEADLINE
@@ -33,16 +34,22 @@ class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
         model = Customer
         fields = ["q", "kind", "owning_dealer", "region", "source", "archive", "is_active"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["region"].queryset = regions_for_filters(user=request.user)
+
     def search(self, queryset, name, value):
-        """Code, name, pinyin initials, or the last digits of a phone (within the user's scope)."""
+        """Code, or what the lookup box answers (phone tail, plate, VIN tail, name, pinyin initials)
+        through the lookup index, within the user's scope (issue 8 item 7)."""
         value = value.strip()
         if not value:
             return queryset
-        q = Q(code__iexact=value) | Q(name__icontains=value) | Q(name_initials__startswith=value.lower())
-        digits = "".join(c for c in value if c.isdigit())
-        if len(digits) >= 4 and len(digits) == len(value.replace("-", "").replace(" ", "")):
-            q |= Q(phones__digits_reversed__startswith=digits[::-1])
-        return queryset.filter(q).distinct()
+        q = Q(code__iexact=value)
+        keys = matching_keys(value)
+        if keys is not None:
+            q |= Q(pk__in=keys.filter(customer_id__isnull=False).values("customer_id"))
+        return queryset.filter(q)
 
     def archive_state(self, queryset, name, value):
         if value == "complete":
@@ -73,12 +80,15 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
                   "sold_to", "is_active"]
 
     def search(self, queryset, name, value):
+        """VIN, plate or the owner's name / phone tail, through the lookup index (issue 8 item 7)."""
         value = value.strip()
         if not value:
             return queryset
-        vin = normalise_vin(value)
-        return queryset.filter(Q(vin__icontains=vin) | Q(plate__icontains=value.upper().replace(" ", ""))
-                               | Q(owner__name__icontains=value))
+        keys = matching_keys(value)
+        if keys is None:
+            return queryset.none()
+        return queryset.filter(Q(pk__in=keys.filter(vehicle_id__isnull=False).values("vehicle_id"))
+                               | Q(owner_id__in=keys.filter(vehicle_id__isnull=True).values("customer_id")))
 
 
 class VehicleModelFilterSet(StyledFilterSet):

@@ -428,6 +428,28 @@ def plan_query(q: str, *, phone_only: bool = False) -> list[Probe]:
     return []
 
 
+def matching_keys(q: str):
+    """The index rows that answer ``q``, for the list pages' search box (issue 8 item 7).
+
+    The customer and vehicle lists search the same way the lookup box does (phone tail, plate,
+    VIN tail, name, pinyin initials) and through the same index, so a phone-tail or plate search
+    over a million customers is a range scan instead of a join over every phone.  The caller
+    filters its already scoped queryset by the ids; the key table itself grants nothing.
+    Returns None when ``q`` asks nothing of the index.
+    """
+    from django.db.models import Q
+
+    from .models import SearchKey
+
+    probes = plan_query(q)
+    if not probes:
+        return None
+    condition = Q()
+    for probe in probes:
+        condition |= Q(key=probe.key) if probe.exact else Q(key__gte=probe.key, key__lt=probe.upper)
+    return SearchKey.objects.filter(condition)
+
+
 # ---------------------------------------------------------------------------------------------
 # the one SQL statement
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from django.views.generic import TemplateView
 from aftersales.core import audit
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import can_see_personal_data
+from aftersales.core.paging import CappedPaginator
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
     ObjectDetailView,
@@ -45,7 +45,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
         qs = selectors.inbox_for(user=user)
         if unread_only:
             qs = qs.filter(read_at__isnull=True)
-        page = Paginator(qs, self.per_page).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(qs, self.per_page).get_page(self.request.GET.get("page"))
         ctx.update(title=_("Notifications"), page=page, unread_only=unread_only,
                    unread_total=selectors.unread_count(user))
         return ctx
@@ -82,7 +82,7 @@ class NotificationReadAllView(LoginRequiredMixin, View):
     def post(self, request):
         count = services.mark_all_read(user=request.user)
         if getattr(request, "htmx", False):
-            page = Paginator(selectors.inbox_for(user=request.user), InboxView.per_page).get_page(1)
+            page = CappedPaginator(selectors.inbox_for(user=request.user), InboxView.per_page).get_page(1)
             return TemplateResponse(request, "notifications/inbox.html#inbox", {
                 "page": page, "unread_only": False, "unread_total": 0,
             })

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.scoping import Scope
+from aftersales.core.scoping import Scope, scope_for
 
 from .choices import OrganisationKind, ScopeLevel
 from .models import Department, Organisation, Region, Role, Skill, StaffProfile
@@ -24,7 +24,9 @@ def region_subtree_ids(regions) -> set[int]:
         return set()
     q = Q(pk__in=[])
     for r in regions:
-        q |= Q(path__startswith=r.path)
+        # A region saved without its path (created outside the services) is just itself: an empty
+        # prefix would match the whole tree and open every region's rows.
+        q |= Q(path__startswith=r.path) if r.path else Q(pk=r.pk)
     return set(Region.objects.filter(q).values_list("pk", flat=True))
 
 
@@ -82,6 +84,17 @@ def region_list(*, user) -> QuerySet[Region]:
     if not user.is_authenticated:
         return Region.objects.none()
     return Region.objects.select_related("parent").annotate(organisation_count=Count("organisations"))
+
+
+def regions_for_filters(*, user) -> QuerySet[Region]:
+    """The regions a list filter offers this user: the whole tree for a network-wide scope, else
+    the regions of the organisations in scope and everything below them, so a store's advisor
+    picks among their own city's districts, not the whole country's (issue 8 item 7)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Region.objects.all()
+    regions = Region.objects.filter(organisations__in=scope.organisation_ids).distinct()
+    return Region.objects.filter(pk__in=region_subtree_ids(regions))
 
 
 def role_list(*, user) -> QuerySet[Role]:

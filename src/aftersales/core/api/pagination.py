@@ -7,7 +7,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-COUNT_CAP = 10_000
+from ..paging import COUNT_CAP
 
 
 class CappedCountPagination(BasePagination):

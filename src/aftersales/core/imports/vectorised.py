@@ -15,6 +15,10 @@ import re
 import polars as pl
 
 from aftersales.core import validators as v
+from aftersales.core.validators import phones as _vph
+from aftersales.core.validators import plates as _vpl
+from aftersales.core.validators import resident_id as _vid
+from aftersales.core.validators import vin as _vv
 
 # ---------------------------------------------------------------------------------------------
 # helpers
@@ -61,11 +65,11 @@ def normalise_vin(expr: pl.Expr) -> pl.Expr:
 
 def vin_check_digit(vin: pl.Expr) -> pl.Expr:
     """Expected position-9 character for 17-character VINs of the VIN alphabet (else null)."""
-    keys = list(v._VIN_VALUES.keys())
-    vals = [v._VIN_VALUES[k] for k in keys]
+    keys = list(_vv._VIN_VALUES.keys())
+    vals = [_vv._VIN_VALUES[k] for k in keys]
     total = pl.sum_horizontal(
         vin.str.slice(i, 1).replace_strict(keys, vals, default=None, return_dtype=pl.Int32) * w
-        for i, w in enumerate(v._VIN_WEIGHTS)
+        for i, w in enumerate(_vv._VIN_WEIGHTS)
     )
     rem = total % 11
     # sum_horizontal ignores nulls, so an illegal character must null the result explicitly
@@ -104,16 +108,16 @@ def vin_columns(df: pl.DataFrame, column: str, out: str, *, check_digit: bool = 
         return pl.when(n_bad == 1).then(fmt(_plural(msg, 1, **ph), **ph)).otherwise(fmt(_plural(msg, 2, **ph), **ph))
 
     error = (
-        pl.when(pl.col(f"{t}len") != v.VIN_LENGTH).then(fmt(v._MSG_VIN_LENGTH, length=pl.col(f"{t}len")))
+        pl.when(pl.col(f"{t}len") != v.VIN_LENGTH).then(fmt(_vv._MSG_VIN_LENGTH, length=pl.col(f"{t}len")))
         .when(n_bad > 0).then(
-            pl.when(pl.col(f"{t}notioq")).then(plural(v._MSG_VIN_BAD_CHARS, positions=positions))
-            .when(pl.col(f"{t}suggok")).then(plural(v._MSG_VIN_IOQ_SUGGEST, positions=positions, suggestion=suggestion))
-            .otherwise(plural(v._MSG_VIN_IOQ, positions=positions))
+            pl.when(pl.col(f"{t}notioq")).then(plural(_vv._MSG_VIN_BAD_CHARS, positions=positions))
+            .when(pl.col(f"{t}suggok")).then(plural(_vv._MSG_VIN_IOQ_SUGGEST, positions=positions, suggestion=suggestion))
+            .otherwise(plural(_vv._MSG_VIN_IOQ, positions=positions))
         )
     )
     if check_digit:
         error = error.when(pl.col(f"{t}found") != pl.col(f"{t}expected")).then(
-            fmt(v._MSG_VIN_CHECK, expected=pl.col(f"{t}expected"), found=pl.col(f"{t}found")))
+            fmt(_vv._MSG_VIN_CHECK, expected=pl.col(f"{t}expected"), found=pl.col(f"{t}found")))
     df = df.with_columns(error.otherwise(pl.lit(None, dtype=pl.String)).alias(f"{out}_err"))
     return df.drop([c for c in df.columns if c.startswith(t)])
 
@@ -140,7 +144,7 @@ def normalise_plate(expr: pl.Expr) -> pl.Expr:
 def plate_kind(plate: pl.Expr) -> pl.Expr:
     """PlateKind value of an already normalised plate, or null (first matching pattern wins)."""
     out = None
-    for kind, pattern in v._PLATE_PATTERNS:
+    for kind, pattern in _vpl._PLATE_PATTERNS:
         cond = plate.str.contains(f"^(?:{pattern.pattern})$")
         out = pl.when(cond).then(pl.lit(kind.value)) if out is None else out.when(cond).then(pl.lit(kind.value))
     return out.otherwise(pl.lit(None, dtype=pl.String))
@@ -157,10 +161,10 @@ def plate_check(expr: pl.Expr, *, allow_other: bool = False) -> tuple[pl.Expr, p
         kind = pl.when(kind.is_null() & (plate != "")).then(pl.lit(v.PlateKind.OTHER.value)).otherwise(kind)
     error = (
         pl.when(kind.is_not_null()).then(pl.lit(None, dtype=pl.String))
-        .when((plate != "") & ~first.is_in(list(v.PLATE_PROVINCES))).then(fmt(v._MSG_PLATE_PROVINCE, found=first))
+        .when((plate != "") & ~first.is_in(list(v.PLATE_PROVINCES))).then(fmt(_vpl._MSG_PLATE_PROVINCE, found=first))
         .when((suggestion != plate) & plate_kind(suggestion).is_not_null())
-        .then(fmt(v._MSG_PLATE_SUGGEST, suggestion=suggestion))
-        .otherwise(pl.lit(str(v._MSG_PLATE_INVALID)))
+        .then(fmt(_vpl._MSG_PLATE_SUGGEST, suggestion=suggestion))
+        .otherwise(pl.lit(str(_vpl._MSG_PLATE_INVALID)))
     )
     return plate, kind, error
 
@@ -169,18 +173,18 @@ def plate_check(expr: pl.Expr, *, allow_other: bool = False) -> tuple[pl.Expr, p
 # Phones
 # ---------------------------------------------------------------------------------------------
 
-_EXT = re.compile(r"(?is)^(.*?)" + v._PHONE_EXT.pattern)
-_INTL = v._PHONE_INTL.pattern
-_SEP = v._PHONE_SEPARATORS.pattern
-_DASH_EXT = r"(?s)" + v._PHONE_DASH_EXT.pattern
+_EXT = re.compile(r"(?is)^(.*?)" + _vph._PHONE_EXT.pattern)
+_INTL = _vph._PHONE_INTL.pattern
+_SEP = _vph._PHONE_SEPARATORS.pattern
+_DASH_EXT = r"(?s)" + _vph._PHONE_DASH_EXT.pattern
 
 
 def _national(digits: pl.Expr, international: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(kind, nsn) of a digit column; ``digits`` and ``international`` should be plain columns."""
-    mobile = digits.str.contains(f"^(?:{v._MOBILE.pattern})$")
-    service = digits.str.contains(f"^(?:{v._SERVICE.pattern})$")
+    mobile = digits.str.contains(f"^(?:{_vph._MOBILE.pattern})$")
+    service = digits.str.contains(f"^(?:{_vph._SERVICE.pattern})$")
     d2 = pl.when(international & ~digits.str.starts_with("0")).then(pl.lit("0") + digits).otherwise(digits)
-    landline = d2.str.contains(f"^(?:{v._LANDLINE.pattern})$")
+    landline = d2.str.contains(f"^(?:{_vph._LANDLINE.pattern})$")
     kind = (pl.when(mobile).then(pl.lit("mobile")).when(service).then(pl.lit("service"))
             .when(landline).then(pl.lit("landline")).otherwise(pl.lit(None, dtype=pl.String)))
     nsn = pl.when(mobile | service).then(digits).when(landline).then(d2.str.slice(1))
@@ -221,7 +225,7 @@ def phone_columns(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
     raw = df.get_column(column)
     fast = raw.str.contains(_FAST_MOBILE).fill_null(False)
     empty = raw.is_null()
-    invalid = str(v._MSG_PHONE_INVALID)
+    invalid = str(_vph._MSG_PHONE_INVALID)
     none = pl.lit(None, dtype=pl.String)
     plain = df.select(
         pl.when(fast).then(pl.lit("+86") + raw).otherwise(none).alias(out),
@@ -283,8 +287,8 @@ def phone_columns_full(df: pl.DataFrame, column: str, out: str) -> pl.DataFrame:
         ).alias(out),
         pl.when(b).then(none).otherwise(k).alias(f"{out}_kind"),
         pl.when(b).then(none).otherwise(n).alias(f"{out}_nsn"),
-        pl.when(~b).then(none).when(digits.str.contains(r"^[2-9]\d{6,7}$")).then(pl.lit(str(v._MSG_PHONE_AREA)))
-        .otherwise(pl.lit(str(v._MSG_PHONE_INVALID))).alias(f"{out}_err"),
+        pl.when(~b).then(none).when(digits.str.contains(r"^[2-9]\d{6,7}$")).then(pl.lit(str(_vph._MSG_PHONE_AREA)))
+        .otherwise(pl.lit(str(_vph._MSG_PHONE_INVALID))).alias(f"{out}_err"),
     )
     return df.drop([c for c in df.columns if c.startswith(t)])
 
@@ -309,14 +313,14 @@ def resident_id_check(expr: pl.Expr, *, today: dt.date | None = None) -> tuple[p
     birth = value.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
     birth = pl.when(year >= 1).then(birth)
     total = pl.sum_horizontal(value.str.slice(i, 1).cast(pl.Int32, strict=False) * w
-                              for i, w in enumerate(v._ID_WEIGHTS))
-    expected = pl.lit(list(v._ID_CHECK_CHARS)).list.get((total % 11).cast(pl.Int64), null_on_oob=True)
+                              for i, w in enumerate(_vid._ID_WEIGHTS))
+    expected = pl.lit(list(_vid._ID_CHECK_CHARS)).list.get((total % 11).cast(pl.Int64), null_on_oob=True)
     found = value.str.slice(17, 1)
-    error = (pl.when(length != 18).then(fmt(v._MSG_ID_LENGTH, length=length))
-             .when(~fmt_ok).then(pl.lit(str(v._MSG_ID_CHARS)))
-             .when(birth.is_null()).then(fmt(v._MSG_ID_NO_DATE, date=text))
-             .when(birth > pl.lit(today)).then(fmt(v._MSG_ID_FUTURE, date=text))
-             .when(found != expected).then(fmt(v._MSG_ID_CHECK, expected=expected, found=found))
+    error = (pl.when(length != 18).then(fmt(_vid._MSG_ID_LENGTH, length=length))
+             .when(~fmt_ok).then(pl.lit(str(_vid._MSG_ID_CHARS)))
+             .when(birth.is_null()).then(fmt(_vid._MSG_ID_NO_DATE, date=text))
+             .when(birth > pl.lit(today)).then(fmt(_vid._MSG_ID_FUTURE, date=text))
+             .when(found != expected).then(fmt(_vid._MSG_ID_CHECK, expected=expected, found=found))
              .otherwise(pl.lit(None, dtype=pl.String)))
     return value, error
 

@@ -51,7 +51,6 @@ class ListCase(BaseCase):
         assert client.get(self.url("list"), **ZH).status_code == 200
         assert self.label(obj) in self.list_results(client)
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 8 item 7: list pages show no total (共 N 条) yet")
     def test_list_page_shows_the_total(self, world, client, api_client):
         for _ in range(3):
             self.make(world, world.dealer_a)

@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from .. import services
 from ..exceptions import ServiceError
 from ..forms import style_form
+from ..paging import CappedPaginator
 from ..selectors import timeline_for_object
 
 
@@ -64,7 +65,7 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
             per_page = min(int(self.request.GET.get("per_page", self.per_page)), 200)
         except ValueError:
             per_page = self.per_page
-        RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
+        RequestConfig(self.request, paginate={"per_page": per_page, "paginator_class": CappedPaginator}).configure(table)
         user = self.request.user
         ctx.update(
             title=self.title or self.model._meta.verbose_name_plural,

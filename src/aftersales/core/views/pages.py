@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -7,6 +6,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from ..paging import CappedPaginator
 from ..registry import work_items_for
 from ..selectors import job_results, personal_data_access_list
 
@@ -35,7 +35,7 @@ class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         status = self.request.GET.get("status")
         if status:
             qs = qs.filter(status=status)
-        page = Paginator(qs, 50).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(qs, 50).get_page(self.request.GET.get("page"))
         ctx.update(title=_("Background jobs"), page=page, status=status or "",
                    statuses=["READY", "RUNNING", "SUCCESSFUL", "FAILED"])
         return ctx
@@ -47,7 +47,7 @@ class PersonalDataAccessListView(LoginRequiredMixin, PermissionRequiredMixin, Te
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        page = Paginator(personal_data_access_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(personal_data_access_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
         ctx.update(title=_("Personal data access log"), page=page)
         return ctx
 
