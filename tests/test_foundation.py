@@ -121,7 +121,8 @@ class TestApi:
     def test_model_validation_errors_come_back_as_fields(self, world, api_client):
         api_client.force_authenticate(world.user("admin"))
         response = api_client.patch(f"/api/org/organisations/{world.dealer_a.pk}/",
-                                    {"contract_start": "2026-05-01", "contract_end": "2026-01-01"}, format="json")
+                                    {"contract_start": "2026-05-01", "contract_end": "2026-01-01",
+                                     "version": world.dealer_a.version}, format="json")
         assert response.status_code == 400 and "contract_end" in response.json()["fields"]
 
     def test_count_is_capped(self, world, api_client, monkeypatch):

@@ -1,6 +1,11 @@
 """Base form: Bootstrap classes, the optimistic-lock version, and a clean split into service data."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+#: An edit that does not say which version it started from (issue 7 item 10, R-SYS-3).
+VERSION_REQUIRED = _("This edit does not say which version of the record it started from. "
+                     "Reload the page and save again.")
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -22,6 +27,13 @@ class ServiceModelForm(forms.ModelForm):
         else:
             self.fields.pop("version")
         style_form(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        # An edit without the version it was loaded at would be last-writer-wins: refuse it.
+        if "version" in self.fields and cleaned.get("version") is None and "version" not in self.errors:
+            self.add_error(None, VERSION_REQUIRED)
+        return cleaned
 
     def _post_clean(self):
         # Model validation happens in the service (full_clean there), so errors come back once.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from .models import (
     VehicleModel,
     WarrantyPolicy,
 )
+from .validation import check_phone, check_plate, check_resident_id, check_vin
 
 
 class CustomerForm(ServiceModelForm):
@@ -55,6 +57,17 @@ class CustomerForm(ServiceModelForm):
                 self.fields["owning_dealer"].initial = profile.organisation_id
                 self.fields["region"].initial = profile.organisation.region_id
 
+    # Format checks per field, so a missing required field never hides them (issue 8 item 3); the
+    # service runs the same checks again for the API and the import.
+    def clean_phone(self):
+        return _checked(check_phone, self.cleaned_data.get("phone"))
+
+    def clean_phone2(self):
+        return _checked(check_phone, self.cleaned_data.get("phone2"))
+
+    def clean_resident_id(self):
+        return _checked(check_resident_id, self.cleaned_data.get("resident_id"))
+
     def service_data(self):
         data, m2m = super().service_data()
         if not self.instance.pk:
@@ -64,6 +77,13 @@ class CustomerForm(ServiceModelForm):
                                   "district": self.cleaned_data.get("address_district", ""),
                                   "detail": self.cleaned_data["address_detail"]}]
         return data, m2m
+
+
+def _checked(check, value):
+    """Run one identifier check on a typed value; the value goes on to the service as typed."""
+    if value:
+        check(value)
+    return value
 
 
 class PhoneForm(forms.Form):
@@ -114,6 +134,21 @@ class VehicleForm(ServiceModelForm):
         if "owner" in self.fields:
             self.fields["owner"].queryset = self.fields["owner"].queryset.only("id", "name", "code")
         self.fields["vehicle_model"].queryset = VehicleModel.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        vin, plate = cleaned.get("vin"), cleaned.get("plate")
+        if vin and "vin" not in self.errors:
+            try:
+                check_vin(vin, override_reason=cleaned.get("vin_override_reason") or "")
+            except ValidationError as exc:
+                self.add_error("vin", exc)
+        if plate and "plate" not in self.errors:
+            try:
+                check_plate(plate, allow_other=bool(cleaned.get("allow_other_plate")))
+            except ValidationError as exc:
+                self.add_error("plate", exc)
+        return cleaned
 
     def service_data(self):
         data, m2m = super().service_data()

@@ -7,6 +7,7 @@ phone, person in charge, owning dealer) and its whole timeline are one indexed q
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,14 +23,7 @@ from aftersales.core.attachments.services import attach
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import PERMISSION as VIEW_PERSONAL_DATA
 from aftersales.core.models import PersonalDataAccess
-from aftersales.core.validators import (
-    phone_digits,
-    phone_kind,
-    validate_phone,
-    validate_plate,
-    validate_resident_id,
-    validate_vin,
-)
+from aftersales.core.validation import FieldErrors
 
 from . import lookup
 from .choices import CustomerKind, MileageSource
@@ -47,6 +41,7 @@ from .models import (
     VehicleOwnership,
     WarrantyPolicy,
 )
+from .validation import check_phone, check_plate, check_resident_id, check_vin
 
 REVEAL_PERMISSION = "core.reveal_personal_data"
 EXPORT_PERMISSION = "customers.export_customer"
@@ -68,10 +63,9 @@ def name_initials(name: str) -> str:
 def normalise_phone_row(raw: str, *, field: str = "number") -> dict:
     """E.164 number, kind and reversed national digits (suffix search as an indexed prefix)."""
     try:
-        e164 = validate_phone(raw or "")
+        return check_phone(raw)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
-    return {"number": e164, "kind": phone_kind(e164), "digits_reversed": phone_digits(e164)[::-1]}
 
 
 def _actor_organisation(actor):
@@ -79,12 +73,10 @@ def _actor_organisation(actor):
     return profile.organisation if profile is not None else None
 
 
-def _check_resident_id(data: dict) -> None:
+def _check_resident_id(data: dict, errors: FieldErrors) -> None:
     if data.get("resident_id"):
-        try:
-            data["resident_id"] = validate_resident_id(data["resident_id"])
-        except ValidationError as exc:
-            raise ValidationError({"resident_id": exc.messages}) from None
+        with errors.collect("resident_id"):
+            data["resident_id"] = check_resident_id(data["resident_id"])
 
 
 def missing_archive_fields(customer: Customer, *, has_address: bool, has_vehicle: bool) -> list[str]:
@@ -158,14 +150,19 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     """A new customer with at least one phone; ``phones`` are strings or dicts (number, label, is_primary)."""
     data = {k: v for k, v in data.items() if k not in {"code", "name_initials", "primary_phone",
                                                         "archive_completed_at"}}
-    _check_resident_id(data)
-    rows = _phone_rows(phones or [])
-    if not rows:
-        raise ValidationError({"phones": [_("Enter at least one phone number.")]})
+    # Every field's error at once (issue 8 item 3): a bad phone does not hide a bad ID number.
+    errors = FieldErrors()
+    _check_resident_id(data, errors)
+    rows = _phone_rows(phones or [], errors)
+    if not rows and "phones" not in errors:
+        errors.add("phones", _("Enter at least one phone number."))
     data.setdefault("first_visit_at", timezone.now())
     customer = Customer(**data, code="", name_initials=name_initials(data.get("name", "")),
-                        primary_phone=next((r["number"] for r in rows if r["is_primary"]), rows[0]["number"]))
-    customer.full_clean(exclude=["code"])
+                        primary_phone=next((r["number"] for r in rows if r["is_primary"]), rows[0]["number"] if rows else ""))
+    errors.full_clean(customer, exclude=["code", "primary_phone"])
+    for address in addresses or []:
+        _check_address(address, errors)
+    errors.raise_if_any()
     # The customer no. comes from the shared series (same as imports), taken last so the series'
     # row lock is held as briefly as possible.
     customer.code = customer_number(customer.owning_dealer)
@@ -184,14 +181,15 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     return refresh_archive_state(customer, actor=actor)
 
 
-def _phone_rows(phones: list) -> list[dict]:
+def _phone_rows(phones: list, errors: FieldErrors) -> list[dict]:
     rows, seen = [], set()
     for item in phones:
         item = {"number": item} if isinstance(item, str) else dict(item)
         if not (item.get("number") or "").strip():
             continue
-        row = normalise_phone_row(item["number"], field="phones")
-        if row["number"] in seen:
+        with errors.collect("phones"):
+            row = normalise_phone_row(item["number"], field="phones")
+        if "phones" in errors or row["number"] in seen:
             continue
         seen.add(row["number"])
         rows.append({**row, "label": item.get("label", ""), "is_primary": bool(item.get("is_primary"))})
@@ -202,12 +200,20 @@ def _address_text(a: dict) -> str:
     return "".join(str(a.get(k) or "") for k in ("province", "city", "district", "detail"))
 
 
+def _check_address(data: dict, errors: FieldErrors) -> None:
+    """A new customer's address errors, named as the form's ``address_…`` fields."""
+    try:
+        CustomerAddress(**data).full_clean(exclude=["customer"])
+    except ValidationError as exc:
+        errors.add(None, ValidationError({f"address_{k}" if k != "__all__" else k: v
+                                          for k, v in exc.message_dict.items()}))
+
+
 def _create_address(customer: Customer, data: dict) -> CustomerAddress:
     address = CustomerAddress(customer=customer, **data)
-    try:
-        address.full_clean(exclude=["customer"])
-    except ValidationError as exc:
-        raise ValidationError({f"address_{k}" if k != "__all__" else k: v for k, v in exc.message_dict.items()}) from None
+    errors = FieldErrors()
+    _check_address(data, errors)
+    errors.raise_if_any()
     if address.is_primary:
         CustomerAddress.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
     address.save()
@@ -220,7 +226,11 @@ def customer_update(customer: Customer, *, actor, data: dict, m2m: dict | None =
     """Edit the customer's own fields; every change (old → new) is in the audit event."""
     data = {k: v for k, v in data.items() if k not in {"code", "name_initials", "primary_phone",
                                                         "archive_completed_at", "phones", "addresses"}}
-    _check_resident_id(data)
+    errors = FieldErrors()
+    _check_resident_id(data, errors)
+    if errors:  # report the other fields' errors with it, not one at a time
+        errors.full_clean(_with_changes(customer, data))
+        errors.raise_if_any()
     if "name" in data:
         data["name_initials"] = name_initials(data["name"])
     customer = core_services.update_object(customer, actor=actor, data=data, expected_version=expected_version,
@@ -289,35 +299,39 @@ def address_update(address: CustomerAddress, *, actor, data: dict, m2m: dict | N
 # vehicles
 # --------------------------------------------------------------------------------------------
 
+def _with_changes(instance, data: dict):
+    """A copy of ``instance`` with ``data`` applied, to validate an edit before the locked write."""
+    probe = copy.copy(instance)
+    for key, value in data.items():
+        setattr(probe, key, value)
+    return probe
+
+
 def _vehicle_identity(data: dict, *, instance: Vehicle | None, allow_other_plate: bool) -> bool:
-    """Normalise VIN and plate in ``data``; returns True when the VIN check digit was overridden."""
+    """Normalise VIN and plate in ``data``; returns True when the VIN check digit was overridden.
+
+    A bad VIN and a bad plate are refused together, with the rest of the vehicle's field errors
+    (issue 8 item 3)."""
     overridden = False
+    errors = FieldErrors()
     if "vin" in data:
-        reason = (data.get("vin_override_reason") or "").strip()
-        try:
-            data["vin"] = validate_vin(data["vin"] or "")
-        except ValidationError as exc:
-            if exc.code != "vin_check_digit" or not reason:
-                messages = list(exc.messages)
-                if exc.code == "vin_check_digit":
-                    messages.append(_("For a legacy or grey-import vehicle, give a VIN override reason."))
-                raise ValidationError({"vin": messages}) from None
-            data["vin"] = validate_vin(data["vin"], check_digit=False)
-            overridden = True
-        if not overridden:
-            data["vin_override_reason"] = ""
-        duplicate = Vehicle.objects.filter(vin=data["vin"])
-        if instance is not None:
-            duplicate = duplicate.exclude(pk=instance.pk)
-        if duplicate.exists():
-            raise ValidationError({"vin": [_("A vehicle with this VIN already exists.")]})
-    if data.get("plate"):
-        try:
-            data["plate"], data["plate_kind"] = validate_plate(data["plate"], allow_other=allow_other_plate)
-        except ValidationError as exc:
-            raise ValidationError({"plate": exc.messages}) from None
-    elif "plate" in data:
-        data["plate"], data["plate_kind"] = "", ""
+        with errors.collect("vin"):
+            data["vin"], overridden = check_vin(data["vin"], override_reason=data.get("vin_override_reason") or "")
+            if not overridden:
+                data["vin_override_reason"] = ""
+            duplicate = Vehicle.objects.filter(vin=data["vin"])
+            if instance is not None:
+                duplicate = duplicate.exclude(pk=instance.pk)
+            if duplicate.exists():
+                raise ValidationError(_("A vehicle with this VIN already exists."))
+    if "plate" in data:
+        with errors.collect("plate"):
+            data["plate"], data["plate_kind"] = check_plate(data["plate"], allow_other=allow_other_plate)
+    if errors:
+        probe = _with_changes(instance, data) if instance is not None else Vehicle(
+            **{k: v for k, v in data.items() if k not in errors})
+        errors.full_clean(probe, exclude=["plate_kind"])
+        errors.raise_if_any()
     return overridden
 
 

@@ -8,10 +8,11 @@ from django.db import models
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from .. import services
+from ..forms import VERSION_REQUIRED
 
 
 def split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
@@ -44,6 +45,21 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             return self.get_serializer_class().Meta.model.objects.none()
         return type(self).selector(user=self.request.user)
 
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH must carry the ``version`` the client read (issue 7 item 10): without it an
+        edit would silently overwrite someone else's, so it is refused with a field error — together
+        with every other field error of the body, never one at a time."""
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        if hasattr(instance, "version") and _missing_version(request.data):
+            errors.setdefault("version", [str(VERSION_REQUIRED)])
+        if errors:
+            raise ValidationError(errors)
+        self.perform_update(serializer)
+        return Response(serializer.data)
+
     def perform_create(self, serializer):
         model = serializer.Meta.model
         plain, m2m = split_m2m(model, serializer.validated_data)
@@ -65,6 +81,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         else:
             serializer.instance = update(serializer.instance, actor=self.request.user, data=plain, m2m=m2m,
                                          expected_version=expected)
+
+
+def _missing_version(data) -> bool:
+    value = data.get("version") if hasattr(data, "get") else None
+    return value is None or value == ""
 
 
 class DeactivatableMixin:

@@ -12,8 +12,8 @@ case                   what it checks
 ``CreateCase``         creating through the page and the API writes the row and one audit event
 ``EditCase``           editing through the page and the API changes the row and is audited
 ``StaleVersionCase``   an edit carrying an old ``version`` is refused (409 / the form's stale
-                       message) and changes nothing; so is an edit without one (strict xfail
-                       until issue 7 item 10 requires the version)
+                       message) and changes nothing; so is an edit without one (issue 7
+                       item 10: versions are required)
 ``DeactivateCase``     deactivating (page and API) hides the row from the "active" filter and
                        keeps it, with its detail page
 ``ScopeCase``          a user outside the row's scope gets 404 on page and API detail and never
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pytest
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
@@ -190,7 +189,6 @@ class StaleVersionCase(EditCase):
         assert (fresh.version, fresh.updated_at) == (saved.version, saved.updated_at)
 
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 7 item 10: an edit without a version is accepted (last writer wins)")
     def test_api_edit_without_version_is_refused_and_changes_nothing(self, world, api_client):
         obj = self.make(world, world.dealer_a)
         saved = self.reload(obj)
@@ -199,7 +197,6 @@ class StaleVersionCase(EditCase):
         assert response.status_code in (400, 409, 428), response.status_code
         assert self.reload(obj).version == saved.version
 
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 7 item 10: an edit without a version is accepted (last writer wins)")
     def test_page_edit_without_version_is_refused_and_changes_nothing(self, world, client):
         obj = self.make(world, world.dealer_a)
         client = self.page_client(client, world, self.writer_role)

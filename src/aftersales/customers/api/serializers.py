@@ -7,7 +7,6 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from aftersales.core.api.serializers import ScopedRelatedMixin
-from aftersales.core.validators import validate_plate, validate_vin
 from aftersales.org.models import Organisation
 
 from .. import presenters
@@ -22,6 +21,7 @@ from ..models import (
     VehicleModel,
     WarrantyPolicy,
 )
+from ..validation import check_phone, check_plate, check_resident_id, check_vin
 
 
 class AddressInputSerializer(serializers.Serializer):
@@ -31,6 +31,13 @@ class AddressInputSerializer(serializers.Serializer):
     district = serializers.CharField(max_length=30, required=False, allow_blank=True)
     detail = serializers.CharField(max_length=200)
     postcode = serializers.CharField(max_length=6, required=False, allow_blank=True)
+
+
+def _checked(check, value):
+    try:
+        return check(value) if value else value
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
 
 
 class CustomerSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
@@ -53,6 +60,33 @@ class CustomerSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
         read_only_fields = ["code", "name_initials", "primary_phone", "archive_completed_at", "is_active",
                             "created_at", "updated_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
+
+    # Field-level, with the form's and the service's checks: every bad field is reported at once, even
+    # beside a missing required one (issue 8 item 3).
+    def validate_resident_id(self, value):
+        return _checked(check_resident_id, value)
+
+    def to_internal_value(self, data):
+        """Bad phone numbers are reported under ``phones`` (the service's name for them) together with
+        every other field's errors."""
+        errors, value = {}, None
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+        numbers = data.get("phone_numbers") if hasattr(data, "get") else None
+        messages = []
+        for number in numbers if isinstance(numbers, list) else []:
+            try:
+                if isinstance(number, str) and number.strip():
+                    check_phone(number)
+            except DjangoValidationError as exc:
+                messages.extend(m for m in exc.messages if m not in messages)
+        if messages:
+            errors["phones"] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
     def get_phones(self, obj) -> list[dict]:
         return self._contact(obj)["phones"]
@@ -103,19 +137,18 @@ class VehicleSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
                         "vin": {"validators": [], "max_length": 40}}
 
     def validate_vin(self, value):
-        """Field-level, so a bad VIN is reported under ``vin`` even when other fields are missing."""
+        """Field-level, so a bad VIN is reported under ``vin`` even when other fields are missing; the
+        same check (and message) as the form and the service (customers/validation.py)."""
         try:
-            return validate_vin(value)
+            return check_vin(value, override_reason=self.initial_data.get("vin_override_reason") or "")[0]
         except DjangoValidationError as exc:
-            if exc.code == "vin_check_digit" and (self.initial_data.get("vin_override_reason") or "").strip():
-                return validate_vin(value, check_digit=False)
             raise serializers.ValidationError(exc.messages) from None
 
     def validate_plate(self, value):
         if not value:
             return value
         try:
-            return validate_plate(value, allow_other=bool(self.initial_data.get("allow_other_plate")))[0]
+            return check_plate(value, allow_other=bool(self.initial_data.get("allow_other_plate")))[0]
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
 
