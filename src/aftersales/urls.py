@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from .core.api.auth import ObtainTokenView
+from .core.api.docs import ApiDocsView
 from .core.views.auth import LoginView
-from .core.views.pages import healthz
+from .core.views.pages import favicon, healthz
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("org/", include("aftersales.org.api.urls")),
     path("notifications/", include("aftersales.notifications.api.urls")),
     path("parts/", include("aftersales.parts.api.urls")),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the API's JSON, files).
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -16,11 +16,18 @@ def may_import_or_export(user) -> bool:
     return any(user.has_perm(p) for p in perms)
 
 
+def uses_api(user) -> bool:
+    return bool(user.is_staff or user.has_perm("auth.change_user"))
+
+
 register_nav("system", _("System"), 900, [
     NavItem(_("Background jobs"), "core:job_list", permission="core.view_jobs", order=10),
     NavItem(_("Imports and exports"), "imports:list", order=15, visible=lambda user: may_import_or_export(user)),
     NavItem(_("Personal data access log"), "core:access_log", permission="core.view_personaldataaccess", order=20),
-    NavItem(_("API documentation"), "api-docs", order=80),
+    # The API serves integrations (telephony, SMS gateway, the maker's systems); the people who wire
+    # them up are administrators, who also create the service accounts those systems log in with --
+    # not a store's or the call centre's users (issue 8 item 12).
+    NavItem(_("API documentation"), "api-docs", order=80, visible=lambda user: uses_api(user)),
 ])
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aftersales.core.progress import ProgressBar
 from aftersales.core.registry import SeedStep, register_seed_step
 from aftersales.core.validators import vin_check_digit
 from aftersales.org.models import Organisation
@@ -18,7 +19,7 @@ from aftersales.org.seed import DEALERS, GIVEN, SURNAMES, city_plate_prefixes
 
 from . import services
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType, MileageSource
-from .models import Customer, VehicleModel
+from .models import Customer, Vehicle, VehicleModel
 
 # code, name, series, energy, household rules, VDS fragment
 MODELS = [
@@ -101,10 +102,15 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
     per_dealer = max(1, round(40 * scale))
     serial = 100000
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=[d[0] for d in DEALERS]).select_related("region")}
+    progress = ProgressBar(stdout, len(orgs), "  客户档案", unit="家经销商")
+    created = 0
     for code, _full, _short, city in DEALERS:
         dealer = orgs.get(code)
         if dealer is None:
             continue
+        if created:
+            progress.advance(note=f"{created} 位客户")
+        created += per_dealer
         districts = DISTRICTS.get(city, ["高新区", "经开区", "新城区"])
         for i in range(per_dealer):
             roll = rng.random()
@@ -158,19 +164,38 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
                                               lot_number=f"{category[:3].upper()}{produced:%y%m}{rng.randrange(1, 6):02d}",
                                               serial_number=f"{category[:1].upper()}{serial:08d}")
                 if rng.random() < 0.6:
+                    doc = _demo_document(rng, sold=sold, delivered=vehicle.delivery_date, today=today)
                     scan = {"file": _demo_scan(f"{code}-{serial}")} if serial % 5 == 0 else {}
-                    services.document_create(actor=actor, data={**scan,
+                    services.document_create(actor=actor, data={**scan, **doc,
                         "customer": customer, "vehicle": vehicle, "organisation": dealer,
-                        "kind": rng.choice([DocumentKind.SERVICE_RECEIPT, DocumentKind.SERVICE_RECEIPT,
-                                            DocumentKind.INVOICE, DocumentKind.WARRANTY_CARD,
-                                            DocumentKind.SURVEY_FORM]),
-                        "title": rng.choice(["首保结算单", "定保结算单", "购车发票", "保修手册登记页", "满意度调查表"]),
-                        "number": f"{code}-{serial}", "document_date": min(sold + timedelta(days=rng.randrange(1, 200)), today),
-                        "amount": Decimal(rng.randrange(0, 200000)) / 100, "received_on": today - timedelta(days=rng.randrange(0, 60)),
-                        "content_text": rng.choice(["更换机油机滤，检查高压线束", "首保免费检查", "客户返回签字回执",
-                                                    "电池健康度检测 98%", "空调滤芯更换"])})
-    if stdout is not None:
-        stdout.write(f"customers: {Customer.objects.count()} customers\n")
+                        "number": f"{code}-{serial}",
+                        "received_on": min(doc["document_date"] + timedelta(days=rng.randrange(0, 8)), today)})
+    progress.advance(note=f"{created} 位客户")
+    progress.finish(note=f"{Customer.objects.count()} 位客户，{Vehicle.objects.count()} 辆车")
+
+
+# kind, title, days after the sale (from, to), amount in yuan (from, to) or None, what it says.
+# One row per real paper, so type, title, amount and date always agree (issue 8 item 11).
+DEMO_DOCUMENTS = [
+    (DocumentKind.INVOICE, "购车发票", (0, 0), (89800, 259800), "机动车销售统一发票，车款含税"),
+    (DocumentKind.WARRANTY_CARD, "保修手册登记页", None, None, "交车时登记保修手册，客户签字"),
+    (DocumentKind.SERVICE_RECEIPT, "首保结算单", (60, 120), (0, 0), "首保免费检查，更换机油机滤"),
+    (DocumentKind.SERVICE_RECEIPT, "定保结算单", (180, 900), (380, 1280), "定期保养：机油机滤、空调滤芯，检查高压线束"),
+    (DocumentKind.SURVEY_FORM, "满意度调查表", (60, 900), None, "客户返回签字回执，对服务表示满意"),
+]
+
+
+def _demo_document(rng, *, sold, delivered, today) -> dict:
+    """A returned document that fits the car's age: no 定保 receipt for a car sold last week."""
+    age = (today - sold).days
+    fitting = [d for d in DEMO_DOCUMENTS if d[2] is None or d[2][0] <= age]
+    kind, title, days, amount, text = rng.choice(fitting)
+    if days is None:  # handed over with the car
+        on = delivered or sold
+    else:
+        on = sold + timedelta(days=rng.randrange(days[0], min(days[1], age) + 1))
+    value = None if amount is None else Decimal(rng.randrange(amount[0], amount[1] + 1, 100 if amount[1] > 10000 else 1))
+    return {"kind": kind, "title": title, "document_date": min(on, today), "amount": value, "content_text": text}
 
 
 def _demo_scan(name: str):

@@ -1,6 +1,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -62,3 +64,8 @@ def healthz(request):
     except Exception as exc:  # any database failure is "unhealthy", never a 500 page
         return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "queue_depth": depth, "failed_jobs": failed})
+
+
+def favicon(request):
+    """``/favicon.ico`` → our own drawn SVG icon (static, so WhiteNoise serves and caches it)."""
+    return redirect(static("aftersales/favicon.svg"))

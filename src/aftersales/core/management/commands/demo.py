@@ -1,6 +1,9 @@
 """``aftersales demo``: migrate, seed once, then run web + worker + scheduler together.
 
 The one command of README (a).  Children are plain subprocesses of this one, so Ctrl-C stops all.
+They run as production would (issue 8 item 11): ``DEBUG`` off unless ``AFTERSALES_DEBUG`` says
+otherwise, so a newcomer sees the branded 404 / 403 / 500 pages and static files come from
+WhiteNoise, never Django's debug pages.
 """
 
 import os
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         exe = [sys.executable, "-m", "aftersales"]
-        env = dict(os.environ)
+        env = self.child_env(addr)
         web = [sys.executable, "-m", "gunicorn", "aftersales.wsgi:application", "--bind", addr, "--workers", "2",
                "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
         procs = [
@@ -61,17 +64,43 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     p.kill()
 
+    @staticmethod
+    def child_env(addr: str) -> dict:
+        """The environment of web, worker and scheduler: production-like unless told otherwise."""
+        env = dict(os.environ)
+        env.setdefault("AFTERSALES_DEBUG", "0")
+        host = addr.rsplit(":", 1)[0]
+        if host in {"0.0.0.0", "::", "[::]", ""} and "AFTERSALES_ALLOWED_HOSTS" not in env:  # noqa: S104
+            # Listening on the LAN: colleagues reach it by this machine's address, whatever it is.
+            env["AFTERSALES_ALLOWED_HOSTS"] = "*"
+        return env
+
     def print_logins(self, addr):
         db = settings.DATABASES["default"]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"售后服务平台 demo: http://{addr}/   (database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']})"))
-        self.stdout.write("Demo logins (password for all: demo):")
-        from django.contrib.auth import get_user_model
-
-        users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)
-                 .select_related("staff_profile__organisation")}
-        for name in DEMO_LOGINS:
-            profile = getattr(users.get(name), "staff_profile", None)
-            where = f"{profile.title} · {profile.organisation}" if profile else ""
-            self.stdout.write(f"  {name:<11} {where}")
+        self.stdout.write("演示账号（密码均为 demo） / demo logins (password for all: demo):")
+        for name, role, person, organisation in demo_logins():
+            self.stdout.write(f"  {name:<11} {role} · {person} · {organisation}")
         self.stdout.write("")
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, role names, person, organisation) of each demo login, in README order.
+
+    The role is the role's own translated name (what the pages show), so the demo, the README table
+    and the screens all say the same word."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_LOGINS)
+             .select_related("staff_profile__organisation").prefetch_related("staff_profile__roles")}
+    out = []
+    for name in DEMO_LOGINS:
+        user = users.get(name)
+        profile = getattr(user, "staff_profile", None)
+        if profile is None:
+            continue
+        roles = "、".join(gettext(r.name) for r in profile.roles.all())
+        out.append((name, roles, profile.display_name or user.get_full_name(), str(profile.organisation)))
+    return out

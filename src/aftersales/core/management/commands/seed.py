@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,10 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", help="run only these steps")
 
     def handle(self, *args, scale, only, **options):
-        for step in seed_steps():
-            if only and step.name not in only:
-                continue
-            self.stdout.write(f"seed: {step.name} …")
+        # Say which step runs and how long each took, so a long seed never looks hung (issue 8.11);
+        # slow steps draw their own progress bar (core/progress.py) on the same stream.
+        steps = [s for s in seed_steps() if not only or s.name in only]
+        started = time.monotonic()
+        for n, step in enumerate(steps, 1):
+            self.stdout.write(f"seed [{n}/{len(steps)}] {step.name} …")
+            step_started = time.monotonic()
             with transaction.atomic():
                 step.run(scale=scale, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("seed: done"))
+            self.stdout.write(f"seed [{n}/{len(steps)}] {step.name}: {time.monotonic() - step_started:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"seed: done in {time.monotonic() - started:.1f} s"))
