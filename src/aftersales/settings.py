@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -299,8 +300,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Our own wrapper of django-tables2's Bootstrap 5 template: its pagination says "Table navigation"
+# untranslated (issue 8 item 1).
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+# A filter that is not set reads "全部", never django-filter's "---------" (issue 8 item 1).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -2,8 +2,10 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_filters.utils import label_for_filter
 
 
 class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
@@ -24,8 +26,32 @@ def active_filter():
     return yes_no_filter(pgettext_lazy("record in use", "Active"), field_name="is_active")
 
 
+_lazy_label = lazy(label_for_filter, str)
+
+
 class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter widgets (date pickers for dates), wherever the form is shown."""
+    """Bootstrap classes on the filter widgets (date pickers for dates), wherever the form is shown.
+
+    A yes / no filter generated from a model's boolean field would start at Django's "未知"
+    (unknown); here every one without a widget of its own reads 全部 / 是 / 否 (issue 8 item 1)."""
+
+    @classmethod
+    def get_filters(cls):
+        # django-filter derives a missing label from the model field once, in the language active
+        # at that moment, and keeps it: after an English API request a Chinese page said "Level".
+        # A lazy label is worked out again in each request's language.
+        filters = super().get_filters()
+        model = cls._meta.model
+        for f in filters.values():
+            if f._label is None and model is not None:
+                f._label = _lazy_label(model, f.field_name, f.lookup_expr, f.exclude)
+        return filters
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.filters.values():
+            if isinstance(f, django_filters.BooleanFilter) and "widget" not in f.extra:
+                f.extra["widget"] = AnyYesNoWidget
 
     @property
     def form(self):

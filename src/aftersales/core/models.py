@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .attachments.models import Attachment  # noqa: E402,F401  (registered with the core app)
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
@@ -127,7 +128,7 @@ class PersonalDataAccess(models.Model):
     class Action(models.TextChoices):
         REVEAL = "reveal", _("Revealed personal data")
         EXPORT = "export", _("Exported")
-        IMPORT = "import", _("Imported")
+        IMPORT = "import", pgettext_lazy("access log action", "Imported")
         VIEW = "view", _("Viewed")
 
     at = models.DateTimeField(_("time"), default=timezone.now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from aftersales.core.imports.exports import filtered_queryset
 from aftersales.core.imports.registry import Exporter, register_exporter
@@ -35,7 +36,7 @@ def customer_columns(user) -> list:
     return [
         (_("Customer no."), lambda c: c.code),
         (_("Customer type"), lambda c: c.get_kind_display()),
-        (_("Name"), lambda c: c.name),
+        (pgettext("person", "Name"), lambda c: c.name),
         (_("Mobile"), lambda c: presenters.phone(c.primary_phone, user)),
         (_("Address"), lambda c: _address(c, user)),
         (_("Owning dealer"), lambda c: c.owning_dealer.code if c.owning_dealer_id else ""),

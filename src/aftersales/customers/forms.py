@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import ServiceModelForm, style_form
 
@@ -28,8 +29,8 @@ class CustomerForm(ServiceModelForm):
 
     phone = forms.CharField(label=_("Primary phone"), max_length=32, help_text=_("Mobile, landline with area code, or 400/800."))
     phone2 = forms.CharField(label=_("Other phone"), max_length=32, required=False)
-    address_province = forms.CharField(label=_("Province"), max_length=20, required=False)
-    address_city = forms.CharField(label=_("City"), max_length=30, required=False)
+    address_province = forms.CharField(label=pgettext_lazy("address", "Province"), max_length=20, required=False)
+    address_city = forms.CharField(label=pgettext_lazy("address", "City"), max_length=30, required=False)
     address_district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Street address"), max_length=200)
 

@@ -59,6 +59,20 @@ class PartCoverage:
     end_date: date | None
     in_warranty: bool | None
 
+    @property
+    def category_label(self) -> str:
+        """The category as a person reads it (电机控制器), never its code (issue 8 item 1)."""
+        return part_category_label(self.category)
+
+
+def part_category_label(code: str) -> str:
+    from aftersales.parts.choices import PartCategory
+
+    try:
+        return str(PartCategory(code).label)
+    except ValueError:
+        return code
+
 
 @dataclass(frozen=True)
 class NextService:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
@@ -74,7 +75,7 @@ class Notification(BaseModel):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    body = models.TextField(pgettext_lazy("message text", "message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=NotificationLevel.choices,
                              default=NotificationLevel.INFO)

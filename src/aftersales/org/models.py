@@ -154,7 +154,7 @@ class Role(BaseModel):
     name = models.CharField(_("name"), max_length=40)
     scope_level = models.CharField(_("scope"), max_length=16, choices=ScopeLevel.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
+    group = models.OneToOneField(Group, verbose_name=_("permission group"), on_delete=models.PROTECT, related_name="role")
 
     class Meta:
         verbose_name = _("role")
@@ -168,7 +168,7 @@ class Role(BaseModel):
 
 
 class StaffProfile(BaseModel):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_profile")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"), on_delete=models.PROTECT, related_name="staff_profile")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="staff")
     department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,

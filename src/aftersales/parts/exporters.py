@@ -2,6 +2,7 @@
 with no personal information, so reading the list is permission enough."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from aftersales.core.imports.exports import filtered_queryset
 from aftersales.core.imports.registry import Exporter, register_exporter
@@ -25,7 +26,7 @@ def part_columns(user) -> list:
         (_("Supplier"), lambda p: p.supplier.code if p.supplier_id else ""),
         (_("Key part"), lambda p: p.is_key_part),
         (_("Accessory"), lambda p: p.is_accessory),
-        (_("Active"), lambda p: p.is_active),
+        (pgettext("record in use", "Active"), lambda p: p.is_active),
     ]
 
 
@@ -41,7 +42,7 @@ def supplier_columns(user) -> list:
         (_("Contact phone"), lambda s: display_phone(s.contact_phone)),
         (_("Quality contact"), lambda s: s.quality_contact_name),
         (_("Quality contact phone"), lambda s: display_phone(s.quality_contact_phone)),
-        (_("Active"), lambda s: s.is_active),
+        (pgettext("record in use", "Active"), lambda s: s.is_active),
     ]
 
 

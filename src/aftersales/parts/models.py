@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.core.validators import format_phone, phone_validator
@@ -126,7 +127,7 @@ class MonitoredPartCategory(BaseModel):
     category, and early warning counts failures per category, batch and supplier."""
 
     category = models.CharField(_("category"), max_length=20, choices=PartCategory.choices, unique=True)
-    label = models.CharField(_("label"), max_length=40, blank=True,
+    label = models.CharField(pgettext_lazy("display name", "label"), max_length=40, blank=True,
                              help_text=_("Leave empty to use the category's name."))
     is_monitored = models.BooleanField(_("monitored"), default=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=100)

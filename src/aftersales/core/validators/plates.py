@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .common import SEPARATORS as _PLATE_STRIP
 from .common import fold as _nfkc
@@ -26,7 +27,7 @@ class PlateKind(models.TextChoices):
     NEW_ENERGY_LARGE = "new_energy_large", _("New energy (large vehicle)")
     SUFFIXED = "suffixed", _("Police, driving-school, trailer or consular (警学挂领)")
     HK_MACAO = "hk_macao", _("Hong Kong / Macao cross-border (粤Z)")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("plate type", "Other")
 
 
 _PLATE_PATTERNS: tuple[tuple[PlateKind, re.Pattern[str]], ...] = (

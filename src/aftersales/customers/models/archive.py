@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
@@ -70,7 +71,8 @@ class WarrantyPolicy(BaseModel):
 class PartWarrantyTerm(BaseModel):
     """Per-part coverage, e.g. traction battery 8 years / 150,000 km."""
 
-    policy = models.ForeignKey(WarrantyPolicy, on_delete=models.CASCADE, related_name="part_terms")
+    policy = models.ForeignKey(WarrantyPolicy, verbose_name=_("warranty policy"), on_delete=models.CASCADE,
+                               related_name="part_terms")
     category = models.CharField(_("part category"), max_length=24)
     months = models.PositiveSmallIntegerField(_("months"))
     km = models.PositiveIntegerField(_("km"))
@@ -81,7 +83,13 @@ class PartWarrantyTerm(BaseModel):
         constraints = [models.UniqueConstraint(fields=["policy", "category"], name="uniq_part_term")]
 
     def __str__(self) -> str:
-        return f"{self.category} {self.months}/{self.km}"
+        return f"{self.category_label} {self.months}/{self.km}"
+
+    @property
+    def category_label(self) -> str:
+        from ..warranty import part_category_label
+
+        return part_category_label(self.category)
 
 
 class MaintenancePlan(BaseModel):
@@ -163,7 +171,7 @@ class Customer(BaseModel):
 
 class CustomerPhone(BaseModel):
     # Indexed by uniq_customer_phone (customer, number), whose leading column it is.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones", db_index=False)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="phones", db_index=False)
     number = models.CharField(_("phone"), max_length=32, help_text=_("Stored as E.164, e.g. +8613812345678."))
     # National digits reversed ("87654321831"): the source of the lookup's "last N digits" keys
     # (SearchKey "P" rows, which are indexed); not indexed here.
@@ -192,7 +200,7 @@ class CustomerPhone(BaseModel):
 
 
 class CustomerAddress(BaseModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(_("label"), max_length=20, blank=True)
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
@@ -272,9 +280,9 @@ class Vehicle(BaseModel):
 
 
 class VehicleOwnership(BaseModel):
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="ownerships")
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("vehicle"), on_delete=models.CASCADE, related_name="ownerships")
     customer = models.ForeignKey(Customer, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="ownerships")
-    started_on = models.DateField(_("from"))
+    started_on = models.DateField(pgettext_lazy("period start", "from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=100, blank=True)
 
@@ -294,13 +302,14 @@ class VehicleOwnership(BaseModel):
 
 
 class MileageReading(BaseModel):
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="mileage_readings")
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("vehicle"), on_delete=models.CASCADE, related_name="mileage_readings")
     reading_km = models.PositiveIntegerField(_("mileage (km)"))
     read_on = models.DateField(_("read on"))
     source = models.CharField(_("source"), max_length=12, choices=MileageSource.choices, default=MileageSource.RECEPTION)
     # A reading below the previous one needs a reason (odometer replaced, typing error corrected).
     override_reason = models.CharField(_("reason for lower reading"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL,
                                     related_name="+")
 
     scope_rule = ScopeRule(paths=("vehicle__selling_dealer", "vehicle__servicing_dealer"), grant_via=("vehicle",))
@@ -350,7 +359,7 @@ def document_upload_to(instance, filename: str) -> str:
 class CustomerDocument(BaseModel):
     """Receipts and forms returned by customers, entered and searchable (R-CUS-6)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="documents")
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
                                 verbose_name=_("vehicle"))
     kind = models.CharField(_("document type"), max_length=20, choices=DocumentKind.choices)
@@ -360,7 +369,8 @@ class CustomerDocument(BaseModel):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
     # The scan(s): core attachments of kind "scan", served through the attachment view (ADR 0009).
-    attachments = GenericRelation("core.Attachment", content_type_field="parent_type", object_id_field="parent_id")
+    attachments = GenericRelation("core.Attachment", verbose_name=_("attachments"), content_type_field="parent_type",
+                                  object_id_field="parent_id")
     content_text = models.TextField(_("content / remarks"), blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     organisation = models.ForeignKey("org.Organisation", verbose_name=_("entered by organisation"),

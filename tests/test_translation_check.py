@@ -1,0 +1,111 @@
+"""Every label a page is built from reads in Chinese (issue 8 item 1, R-SYS-5).
+
+The walk itself is ``aftersales.core.translation_check``; these tests pin that it finds the kinds
+of mistake the issue reported, and that the code base has none of them.
+"""
+
+import django_filters
+import pytest
+from django import forms
+from django.db.models.fields import BLANK_CHOICE_LABEL
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core import translation_check
+from aftersales.core.filtersets import StyledFilterSet
+from aftersales.customers.forms import DocumentForm
+from aftersales.customers.models import CustomerDocument
+from aftersales.notifications.filtersets import SmsTemplateFilterSet
+
+
+def test_the_code_base_has_no_label_that_reads_english_in_chinese():
+    assert [str(p) for p in translation_check.problems()] == []
+
+
+def test_an_unlabelled_or_untranslated_form_field_is_found():
+    class Sample(forms.Form):
+        customer = forms.CharField()  # label derived from the name: "Customer"
+        plate = forms.CharField(label="Plate number")  # a plain string, never translated
+        phone = forms.CharField(label=_("Mobile"), widget=forms.TextInput(attrs={"placeholder": "e.g. mobile"}))
+
+    found = [str(p) for name, field in Sample.base_fields.items()
+             for p in translation_check._field_problems(name, field, "Sample", filter_form=False)]
+    assert found == ["Sample.customer label: 'Customer'", "Sample.plate label: 'Plate number'",
+                     "Sample.phone placeholder: 'e.g. mobile'"]
+
+
+def test_dash_and_unknown_empty_choices_in_filters_are_found():
+    class Plain(django_filters.FilterSet):  # django-filter's defaults, not our StyledFilterSet
+        unread = django_filters.BooleanFilter(label=_("Mobile"))
+        kind = django_filters.ChoiceFilter(choices=[("a", _("Mobile"))], empty_label="---------")
+
+        class Meta:
+            model = CustomerDocument
+            fields = []
+
+    with translation.override("zh-hans"):
+        form = Plain(queryset=CustomerDocument.objects.none()).form
+    found = {str(p) for name, field in form.fields.items()
+             for p in translation_check._field_problems(name, field, "Plain", filter_form=True)}
+    assert found == {"Plain.unread empty choice: '未知'", "Plain.kind choice '': '---------'"}
+
+
+def test_a_choice_label_without_gettext_is_found():
+    found = list(translation_check._choices([("battery", "battery"), ("motor", _("Mobile"))], "Part.kind"))
+    assert [str(p) for p in found] == ["Part.kind choice 'battery': 'battery'"]
+
+
+def test_words_that_stay_latin_are_allowed():
+    assert translation_check.latin_words("导出 CSV / Excel，车架号 VIN，里程 12,300 km，客户 C2026-000123") == []
+    assert translation_check.latin_words("SUCCESSFUL 任务") == ["SUCCESSFUL"]
+
+
+def test_every_yes_no_filter_starts_at_all():
+    # A boolean filter generated from a model field (no widget of its own) reads 全部 / 是 / 否.
+    with translation.override("zh-hans"):
+        form = SmsTemplateFilterSet(queryset=SmsTemplateFilterSet._meta.model.objects.none()).form
+        labels = [str(label) for _value, label in form.fields["is_active"].widget.choices]
+    assert labels == ["全部", "是", "否"]
+
+
+def test_filters_that_are_not_set_read_all():
+    class Kinds(StyledFilterSet):
+        kind = django_filters.ChoiceFilter(choices=[("a", _("Mobile"))])
+
+        class Meta:
+            model = CustomerDocument
+            fields = []
+
+    with translation.override("zh-hans"):
+        form = Kinds(queryset=CustomerDocument.objects.none()).form
+        assert str(list(form.fields["kind"].choices)[0][1]) == "全部"
+
+
+@pytest.mark.parametrize(("field", "chinese"), [("customer", "客户"), ("vehicle", "车辆")])
+def test_document_form_names_its_fields_in_chinese(field, chinese):
+    with translation.override("zh-hans"):
+        assert str(DocumentForm.base_fields[field].label) == chinese
+        assert str(DocumentForm.base_fields[field].empty_label) == "请选择"
+
+
+def test_one_english_word_with_two_meanings_gets_its_own_words():
+    from aftersales.core.validators import PlateKind
+    from aftersales.customers.choices import CustomerSource
+
+    with translation.override("zh-hans"):
+        assert str(PlateKind.OTHER.label) == "其他号牌"
+        assert str(CustomerSource.OTHER.label) == "其他"
+        # Django 6.1's blank option is newer than Django's own Chinese catalogue.
+        assert str(BLANK_CHOICE_LABEL) == "请选择"
+
+
+def test_a_derived_filter_label_follows_the_request_language():
+    from aftersales.notifications.filtersets import NotificationFilterSet
+
+    # An English request (e.g. the API schema) touches the class's filters first ...
+    with translation.override("en"):
+        assert str(NotificationFilterSet.base_filters["level"].label) == "Level"
+    # ... and a Chinese page still reads Chinese.
+    with translation.override("zh-hans"):
+        form = NotificationFilterSet(queryset=NotificationFilterSet._meta.model.objects.none()).form
+        assert str(form.fields["level"].label) != "Level"
