@@ -28,3 +28,13 @@ class StaleVersionError(ServiceError):
 class TransitionNotAllowed(ServiceError):
     code = "transition_not_allowed"
     status = 409
+
+
+class OutOfScope(ServiceError):
+    """A reference the user set (a customer, a dealer, a vehicle …) lies outside what the user may see.
+
+    Raised by the service, whatever the door (form, API, import, bulk action): narrowing a form's
+    choices is a convenience, this is the rule (issue 7 item 2, ADR 0012)."""
+
+    code = "out_of_scope"
+    status = 400
