@@ -13,7 +13,7 @@ import io
 import pytest
 from rest_framework.authtoken.models import Token
 
-from aftersales.core.exceptions import OutOfScope
+from aftersales.core.exceptions import OutOfScopeError
 from aftersales.core.imports import services as imports
 from aftersales.core.imports.models import ImportJob
 from aftersales.core.models import AuditEvent
@@ -164,7 +164,7 @@ def test_document_organisation_injection_is_refused_by_api_and_service(stores):
     assert resp.status_code == 400 and "organisation" in resp.json()["fields"]
     assert not CustomerDocument.objects.exists()
 
-    with pytest.raises(OutOfScope) as exc:
+    with pytest.raises(OutOfScopeError) as exc:
         services.document_create(actor=world.user("dealer"), data={
             "customer": world.cust_a, "kind": "invoice", "title": "发票", "organisation": world.dealer_b})
     assert (exc.value.code, exc.value.field) == ("out_of_scope", "organisation")
@@ -178,20 +178,20 @@ def test_document_organisation_injection_is_refused_by_api_and_service(stores):
 def test_services_refuse_references_outside_scope(stores):
     world = stores
     dealer = world.user("dealer")
-    with pytest.raises(OutOfScope) as exc:
+    with pytest.raises(OutOfScopeError) as exc:
         services.customer_create(actor=dealer, data={"name": "越界", "owning_dealer": world.dealer_b},
                                  phones=["13700000009"])
     assert exc.value.field == "owning_dealer"
-    with pytest.raises(OutOfScope):
+    with pytest.raises(OutOfScopeError):
         services.customer_update(world.cust_a, actor=dealer, data={"owning_dealer": world.dealer_b},
                                  expected_version=world.cust_a.version)
-    with pytest.raises(OutOfScope) as exc:
+    with pytest.raises(OutOfScopeError) as exc:
         services.vehicle_create(actor=dealer, data={"vin": _vin(7), "vehicle_model": world.model,
                                                     "selling_dealer": world.dealer_a, "owner": world.cust_b})
     assert exc.value.field == "owner"
     car = services.vehicle_create(actor=dealer, data={"vin": _vin(8), "vehicle_model": world.model,
                                                       "selling_dealer": world.dealer_a, "owner": world.cust_a})
-    with pytest.raises(OutOfScope) as exc:
+    with pytest.raises(OutOfScopeError) as exc:
         services.change_owner(actor=dealer, vehicle=car, new_owner=world.cust_b, reason="过户")
     assert exc.value.field == "new_owner"
     assert Vehicle.objects.get(pk=car.pk).owner_id == world.cust_a.pk

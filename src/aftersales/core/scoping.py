@@ -233,7 +233,7 @@ def check_references(user, /, **references) -> None:
 
     ``references`` are field name → model instance (or an iterable of them, for many-to-many).
     ``user=None`` is the system (a worker, a migration, the demo seed): nothing to check.  Raises
-    :class:`~aftersales.core.exceptions.OutOfScope` (code ``out_of_scope``, the field named), which
+    :class:`~aftersales.core.exceptions.OutOfScopeError` (code ``out_of_scope``, the field named), which
     the API answers as 400 with a field error and a page shows beside the field.  The message
     names the kind of object, never the object: it confirms nothing outside the scope.
     """
@@ -241,7 +241,7 @@ def check_references(user, /, **references) -> None:
         return
     from django.utils.translation import gettext as _
 
-    from .exceptions import OutOfScope
+    from .exceptions import OutOfScopeError
 
     for name, value in references.items():
         values = [value] if value is None or isinstance(value, models.Model) else list(value)
@@ -252,7 +252,7 @@ def check_references(user, /, **references) -> None:
         for model, pks in by_model.items():
             seen = set(_scoped_rows(model, user).filter(pk__in=pks).values_list("pk", flat=True))
             if seen != pks:
-                raise OutOfScope(
+                raise OutOfScopeError(
                     _("Choose a %(model)s within your organisations.") % {"model": model._meta.verbose_name},
                     field=name)
 
