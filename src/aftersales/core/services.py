@@ -104,6 +104,10 @@ def grant_access(*, actor, organisation_id: int, obj, reason: str, expires_at=No
     existing = AccessGrant.objects.active().filter(content_type=ct, object_id=obj.pk, organisation_id=organisation_id).first()
     if existing:
         return existing
+    # An expired grant still holds the "one unrevoked grant" constraint: close it, so the object can
+    # be granted again (else the new grant failed on the constraint and answered 500).
+    AccessGrant.objects.filter(content_type=ct, object_id=obj.pk, organisation_id=organisation_id,
+                               revoked_at__isnull=True, expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
     try:
         with transaction.atomic():
             grant = AccessGrant.objects.create(
