@@ -108,3 +108,4 @@ class TransitionNotAllowed(ServiceError):
 
     code = "transition_not_allowed"
     status = 409
+
