@@ -7,14 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.filtersets import ScopedChoicesMixin, StyledFilterSet, active_filter
+from aftersales.core.filtersets import ScopedChoicesMixin, StyledFilterSet, active_filter, yes_no_filter
 from aftersales.org.models import Organisation, Region
 from aftersales.org.selectors import regions_for_filters
 
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
 from .lookup import matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
-from .selectors import document_search
+from .selectors import document_search, service_due_q, vehicles_without_key_parts
 from .services import ARCHIVE_DEADLINE
 
 ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), ("late", _("Overdue"))]
@@ -73,22 +73,26 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
                                                         label=_("Servicing dealer"))
     sold_from = django_filters.DateFilter(field_name="sale_date", lookup_expr="gte", label=_("Sold from"))
     sold_to = django_filters.DateFilter(field_name="sale_date", lookup_expr="lte", label=_("Sold until"))
+    first_service_due = yes_no_filter(_("First service (首保) due within 30 days"), method="filter_service_due")
+    service_due = yes_no_filter(_("Scheduled service (定保) due within 30 days"), method="filter_service_due")
+    without_key_parts = yes_no_filter(_("Key-part lots missing"), method="filter_without_key_parts")
 
     class Meta:
         model = Vehicle
         fields = ["q", "vehicle_model", "production_batch", "selling_dealer", "servicing_dealer", "sold_from",
-                  "sold_to", "is_active"]
+                  "sold_to", "first_service_due", "service_due", "without_key_parts", "is_active"]
 
-    def search(self, queryset, name, value):
-        """VIN, plate or the owner's name / phone tail, through the lookup index (issue 8 item 7)."""
-        value = value.strip()
-        if not value:
+    def filter_service_due(self, queryset, name, value):
+        if value is None:
             return queryset
-        keys = matching_keys(value)
-        if keys is None:
-            return queryset.none()
-        return queryset.filter(Q(pk__in=keys.filter(vehicle_id__isnull=False).values("vehicle_id"))
-                               | Q(owner_id__in=keys.filter(vehicle_id__isnull=True).values("customer_id")))
+        q = service_due_q(first=name == "first_service_due")
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_without_key_parts(self, queryset, name, value):
+        if value is None:
+            return queryset
+        missing = vehicles_without_key_parts(user=None, within=queryset)
+        return queryset.filter(pk__in=missing.values("pk")) if value else queryset.exclude(pk__in=missing.values("pk"))
 
 
 class VehicleModelFilterSet(StyledFilterSet):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,11 @@ from .models import (
     VehicleOwnership,
 )
 from .services import ARCHIVE_DEADLINE
+from .warranty import add_months
+
+#: How far ahead 「我的工作」 looks for a 首保 / 定保 falling due, and for how many years 定保 recur.
+SERVICE_LOOKAHEAD = timedelta(days=30)
+SERVICE_YEARS = 10
 
 # Audit actions and fields that make up a customer's change history (R-CUS-1).
 HISTORY_FIELDS = ("primary_phone", "person_in_charge", "owning_dealer", "region", "name", "kind", "address",
@@ -143,3 +150,47 @@ def incomplete_archive_counts(*, user) -> tuple[int, int]:
     return agg["total"], agg["late"]
 
 
+
+
+def service_due_q(today: date | None = None, *, first: bool = True) -> Q:
+    """Vehicles whose 首保 (``first``) or next 定保 falls due by date within the next 30 days.
+
+    Due dates follow each vehicle model's maintenance plan, counted from the sale date (indexed,
+    unlike the later of invoice and delivery the warranty uses; they differ by days): 首保 at
+    ``first_service_months``, 定保 every ``interval_months`` after it, for ten years. Until the
+    workshop records services this cannot know that a service was done, so it looks ahead only:
+    a vehicle past its date leaves the list. One sale-date range per model and due date, OR-ed;
+    a model without a plan gets no reminder."""
+    from .models import MaintenancePlan
+
+    today = today or timezone.localdate()
+    horizon = today + SERVICE_LOOKAHEAD
+    q = Q(pk__in=[])
+    plans = MaintenancePlan.objects.values_list("vehicle_model_id", "first_service_months", "interval_months")
+    for model_id, first_months, interval in plans:
+        offsets = [first_months] if first else [
+            first_months + k * interval for k in range(1, SERVICE_YEARS * 12 // max(interval, 1) + 1)]
+        for months in offsets:
+            q |= Q(vehicle_model_id=model_id, sale_date__gte=add_months(today, -months),
+                   sale_date__lte=add_months(horizon, -months))
+    return q
+
+
+def service_due(*, user, first: bool = True, today: date | None = None) -> QuerySet[Vehicle]:
+    """Active vehicles in the user's scope due for 首保 (``first``) or 定保 soon (「我的工作」)."""
+    return vehicle_list(user=user).filter(service_due_q(today, first=first), is_active=True)
+
+
+def vehicles_without_key_parts(*, user, within: QuerySet[Vehicle] | None = None) -> QuerySet[Vehicle]:
+    """Sold, active vehicles missing the lot of a monitored key part (R-QLT-2): a failure of that
+    part cannot be traced to a supplier's batch, so quality asks the plant or the store to record
+    it. One ``NOT EXISTS`` per monitored category (a handful), OR-ed, so a capped count stops early."""
+    from aftersales.parts.selectors import monitored_categories
+
+    from .models import KeyPartLot
+
+    missing = Q(pk__in=[])
+    for category in monitored_categories().values_list("category", flat=True):
+        missing |= ~Exists(KeyPartLot.objects.filter(vehicle=OuterRef("pk"), category=category))
+    base = within if within is not None else vehicle_list(user=user)
+    return base.filter(missing, is_active=True, sale_date__isnull=False)

@@ -30,6 +30,7 @@ class PartFilterSet(SearchFilterSet):
     category = django_filters.ChoiceFilter(choices=PartCategory.choices, label=_("Category"))
     unit = django_filters.ChoiceFilter(choices=PartUnit.choices, label=_("Unit"))
     supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all(), label=_("Supplier"))
+    without_supplier = yes_no_filter(_("Without supplier"), field_name="supplier", lookup_expr="isnull")
     is_key_part = yes_no_filter(_("Key part"))
     is_accessory = yes_no_filter(_("Accessory"))
     is_active = yes_no_filter(pgettext_lazy("record status", "Active"))
@@ -38,7 +39,7 @@ class PartFilterSet(SearchFilterSet):
 
     class Meta:
         model = Part
-        fields = ["q", "category", "supplier", "is_key_part", "is_accessory", "is_active", "unit",
+        fields = ["q", "category", "supplier", "without_supplier", "is_key_part", "is_accessory", "is_active", "unit",
                   "price_min", "price_max"]
 
     def __init__(self, *args, request=None, **kwargs):

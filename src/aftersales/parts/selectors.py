@@ -43,3 +43,8 @@ def monitored_category_codes() -> list[str]:
 
 def is_monitored_category(category: str) -> bool:
     return monitored_categories().filter(category=category).exists()
+
+
+def parts_without_supplier(*, user) -> QuerySet[Part]:
+    """Active parts nobody can be asked about when they fail (「我的工作」 for the parts clerk)."""
+    return part_list(user=user).filter(is_active=True, supplier__isnull=True)

@@ -27,3 +27,24 @@ def _export_request_work_items(user):
 
 
 register_work_items(_export_request_work_items)
+
+
+def _checked_imports_work_items(user):
+    """The user's own imports whose dry run is done and that wait for them to apply (issue 8 item 13)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from aftersales.core.registry import WorkItem
+
+    from .choices import ImportJobStatus
+    from .models import ImportJob
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    count = ImportJob.objects.filter(created_by=user, status=ImportJobStatus.VALIDATED).count()
+    return [WorkItem("core.imports.checked", gettext("Imports checked, waiting for you to apply"), count,
+                     reverse("imports:list"), severity="warning",
+                     hint=gettext("Open the dry run's result and apply the import, or discard it."))]
+
+
+register_work_items(_checked_imports_work_items)
