@@ -12,6 +12,8 @@ CUSTOMER_PRIMARY_PHONE_CHANGED = declare("customers.customer.primary_phone_chang
 CUSTOMER_ARCHIVE_COMPLETED = declare("customers.customer.archive_completed")
 CUSTOMER_ARCHIVE_REOPENED = declare("customers.customer.archive_reopened")
 CUSTOMER = declare_model_events("customers.customer")
+# An import row that tried to update a customer outside the importer's scope (customers/import_scope.py).
+CUSTOMER_IMPORT_REFUSED = declare("customers.customer.import_refused")
 
 PHONE_ADDED = declare("customers.phone.added")
 PHONE_REMOVED = declare("customers.phone.removed")

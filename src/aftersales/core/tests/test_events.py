@@ -30,8 +30,8 @@ def test_production_logs_an_undeclared_action_and_still_records_it(settings, cap
 
 
 def test_every_action_named_in_the_source_is_declared():
-    """Literal names passed to ``audit.record`` / the kernel services (``action="…"``)."""
-    pattern = re.compile(r"""action\s*=\s*["']([a-z_]+\.[a-z_.]+)["']""")
+    """Literal names passed to ``audit.record`` / the kernel services (``action="…"``, ``X_ACTION = "…"``)."""
+    pattern = re.compile(r"""(?:action|ACTION)\s*=\s*["']([a-z_]+\.[a-z_.]+)["']""")
     undeclared = set()
     for path in SRC.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
