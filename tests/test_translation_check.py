@@ -109,3 +109,27 @@ def test_a_derived_filter_label_follows_the_request_language():
     with translation.override("zh-hans"):
         form = NotificationFilterSet(queryset=NotificationFilterSet._meta.model.objects.none()).form
         assert str(form.fields["level"].label) != "Level"
+
+
+@pytest.mark.django_db
+def test_jobs_page_and_access_log_read_chinese(client, world):
+    from django.contrib.contenttypes.models import ContentType
+    from django_tasks_db.models import DBTaskResult
+
+    from aftersales.core.models import PersonalDataAccess
+    from aftersales.customers import services
+
+    admin = world.user("admin")
+    DBTaskResult.objects.create(status="SUCCESSFUL", args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+                                queue_name="default", backend_name="default", priority=0)
+    customer = services.customer_create(actor=admin, data={"name": "王建华", "owning_dealer": world.dealer_a},
+                                        phones=["13812345678"])
+    PersonalDataAccess.objects.create(actor=admin, action=PersonalDataAccess.Action.VIEW, object_repr="x",
+                                      fields=["phones", "resident_id"], customer_id=customer.pk,
+                                      content_type=ContentType.objects.get_for_model(customer), object_id=customer.pk)
+    client.force_login(admin)
+    html = client.get("/system/jobs/").content.decode()
+    assert "已成功" in html and "SUCCESSFUL</span>" not in html and ">SUCCESSFUL<" not in html
+    html = client.get("/system/access-log/").content.decode()
+    assert "<td>客户电话、身份证号</td>" in html
+    assert "系统管理员" in html or admin.get_full_name() in html

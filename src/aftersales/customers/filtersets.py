@@ -94,6 +94,17 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
         missing = vehicles_without_key_parts(user=None, within=queryset)
         return queryset.filter(pk__in=missing.values("pk")) if value else queryset.exclude(pk__in=missing.values("pk"))
 
+    def search(self, queryset, name, value):
+        """VIN, plate or the owner's name / phone tail, through the lookup index (issue 8 item 7)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        keys = matching_keys(value)
+        if keys is None:
+            return queryset.none()
+        return queryset.filter(Q(pk__in=keys.filter(vehicle_id__isnull=False).values("vehicle_id"))
+                               | Q(owner_id__in=keys.filter(vehicle_id__isnull=True).values("customer_id")))
+
 
 class VehicleModelFilterSet(StyledFilterSet):
     is_active = active_filter()

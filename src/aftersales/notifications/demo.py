@@ -53,6 +53,6 @@ def seed_demo(*, users, actor=None, organisation_id: int | None = None, dealer_n
                               idempotency_key="demo:reminder:3", organisation_id=organisation_id)
     services._claim(dead.pk, timezone.now())
     services._finish(dead, now, MessageStatus.DEAD, attempts=dead.max_attempts, next_attempt_at=None,
-                     last_error="GatewayError: 短信网关连接超时", note="GatewayError: 短信网关连接超时")
+                     last_error="短信网关连接超时", note="短信网关连接超时")
 
     services.handle_sms_reply(from_number="13800000004", text="TD")

@@ -61,7 +61,7 @@ from .choices import (
     SuppressionReason,
 )
 from .contacts import normalise_contact, normalise_email, normalise_mobile
-from .gateways import PermanentGatewayError, get_sms_gateway
+from .gateways import GatewayError, PermanentGatewayError, get_sms_gateway
 from .models import ContactConsent, Notification, OutboxMessage, SmsReply, SmsTemplate, Suppression
 from .selectors import has_consent, is_suppressed  # noqa: F401  (part of this module's API)
 
@@ -354,6 +354,13 @@ def _finish(message: OutboxMessage, now: dt.datetime, status: str, *, note: str 
     return message
 
 
+def _error_text(exc: Exception) -> str:
+    """What the outbox page and the timeline say went wrong: a gateway's own message as it is (it
+    is written for the office, e.g. 短信网关连接超时); anything unexpected keeps its class name for
+    whoever debugs it (issue 8 item 1: no "GatewayError:" on a business screen)."""
+    return str(exc) if isinstance(exc, GatewayError) and str(exc) else f"{type(exc).__name__}: {exc}"
+
+
 def _record_failure(message: OutboxMessage, now: dt.datetime, error: str, *, permanent: bool) -> OutboxMessage:
     failures = message.attempts + 1
     if permanent or failures >= message.max_attempts:
@@ -434,10 +441,10 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> OutboxMessage
         provider_id = _send(message)
     except PermanentGatewayError as exc:
         logger.warning("outbox message %s failed permanently: %s", message.pk, exc)
-        return _record_failure(message, now, f"{type(exc).__name__}: {exc}", permanent=True)
+        return _record_failure(message, now, _error_text(exc), permanent=True)
     except Exception as exc:  # anything else is worth a retry; max_attempts bounds it
         logger.warning("outbox message %s failed (attempt %s): %s", message.pk, message.attempts + 1, exc)
-        return _record_failure(message, now, f"{type(exc).__name__}: {exc}", permanent=False)
+        return _record_failure(message, now, _error_text(exc), permanent=False)
     return _finish(message, now, MessageStatus.SENT, sent_at=now, provider_message_id=str(provider_id)[:100],
                    last_error="", next_attempt_at=None)
 

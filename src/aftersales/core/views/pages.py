@@ -10,6 +10,22 @@ from ..paging import CappedPaginator
 from ..registry import work_items_for
 from ..selectors import job_results, personal_data_access_list
 
+#: django-tasks' result states as the jobs page says them (issue 8 item 1: never "SUCCESSFUL").
+JOB_STATUSES = {"READY": _("Waiting"), "RUNNING": _("Running"), "SUCCESSFUL": _("Succeeded"), "FAILED": _("Failed")}
+
+
+def field_label(model, name: str) -> str:
+    """A field's (or a reverse relation's) name as people read it; the raw name when unknown."""
+    if model is None:
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001  (a field removed since the access was logged)
+        return name
+    if hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    return str(field.related_model._meta.verbose_name_plural)  # a reverse relation such as ``phones``
+
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """"我的工作": each app contributes the signed-in user's due work items."""
@@ -37,7 +53,9 @@ class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             qs = qs.filter(status=status)
         page = CappedPaginator(qs, 50).get_page(self.request.GET.get("page"))
         ctx.update(title=_("Background jobs"), page=page, status=status or "",
-                   statuses=["READY", "RUNNING", "SUCCESSFUL", "FAILED"])
+                   statuses=list(JOB_STATUSES.items()))
+        for r in page.object_list:
+            r.status_label = JOB_STATUSES.get(r.status, r.status)
         return ctx
 
 
@@ -48,6 +66,9 @@ class PersonalDataAccessListView(LoginRequiredMixin, PermissionRequiredMixin, Te
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         page = CappedPaginator(personal_data_access_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        for a in page.object_list:
+            model = a.content_type.model_class() if a.content_type_id else None
+            a.field_labels = [field_label(model, f) for f in a.fields or []]
         ctx.update(title=_("Personal data access log"), page=page)
         return ctx
 
