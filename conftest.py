@@ -11,3 +11,16 @@ pytest_plugins = ["aftersales.org.testing"]
 hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.register_profile("thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar_cache():
+    """Built calendar years are cached per process; each test's database starts from the migration."""
+    from aftersales.core.calendar.worktime import clear_local_cache
+
+    clear_local_cache()
+    yield
+    clear_local_cache()
