@@ -11,6 +11,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_working_calendar")]
+    dependencies = [("core", "0007_working_calendar")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_number_sequence'),
+        ('core', '0006_fsm_versions'),
     ]
 
     operations = [
