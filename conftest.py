@@ -13,6 +13,13 @@ hypothesis_settings.register_profile("thorough", parent=hypothesis_settings.get_
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_configure(config):
+    """Audit recording refuses an action no app declares in its events.py (ADR 0015), in tests only."""
+    from django.conf import settings
+
+    settings.AFTERSALES_STRICT_EVENTS = True
+
+
 import pytest  # noqa: E402
 
 

@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..audit import record
+from ..events import CALENDAR_SCHEDULE_IMPORTED
 from ..exceptions import ServiceError
 from . import worktime
 from .choices import KIND_ALIASES, DayKind, YearSource
 from .models import CalendarDay, CalendarYear
 
-ACTION_IMPORTED = "core.calendar.schedule_imported"
+ACTION_IMPORTED = CALENDAR_SCHEDULE_IMPORTED
 
 
 class ScheduleInvalid(ServiceError):
