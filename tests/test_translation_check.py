@@ -133,3 +133,17 @@ def test_jobs_page_and_access_log_read_chinese(client, world):
     html = client.get("/system/access-log/").content.decode()
     assert "<td>客户电话、身份证号</td>" in html
     assert "系统管理员" in html or admin.get_full_name() in html
+
+
+@pytest.mark.django_db
+def test_the_360_page_names_phones_and_addresses_in_chinese_and_lists_them_as_text(client, world):
+    from aftersales.customers import services
+
+    admin = world.user("admin")
+    customer = services.customer_create(
+        actor=admin, data={"name": "王建华", "owning_dealer": world.dealer_a}, phones=["13812345678"],
+        addresses=[{"province": "北京市", "city": "北京市", "district": "朝阳区", "detail": "建国路 88 号"}])
+    client.force_login(world.user("agent"))
+    html = client.get(f"/customers/customers/{customer.pk}/").content.decode()
+    assert ">phones<" not in html and ">addresses<" not in html
+    assert "[&#x27;" not in html and "['" not in html  # never a Python list

@@ -75,7 +75,7 @@ def demo(tmp_path_factory):
     subprocess.run([*exe, "seed", "--scale", "0.05"], env=env, check=True, capture_output=True)
     port = _free_port()
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "aftersales.wsgi:application", "--bind",
-                            f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"], env=env,
+                            f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--graceful-timeout", "2"], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -90,7 +90,10 @@ def demo(tmp_path_factory):
         yield base, _codes(data / "demo.sqlite3")
     finally:
         web.terminate()
-        web.wait(timeout=10)
+        try:
+            web.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            web.kill()
 
 
 def _codes(db: Path) -> set[str]:

@@ -91,7 +91,12 @@ def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]
             field = model._meta.get_field(name) if model else None
         except Exception:
             field = None
-        label = str(getattr(field, "verbose_name", name)) if field is not None else name
+        if field is None:
+            label = name
+        elif hasattr(field, "verbose_name"):
+            label = str(field.verbose_name)
+        else:  # a reverse relation such as ``phones``: its model's plural name (客户电话)
+            label = str(field.related_model._meta.verbose_name_plural)
         out.append((name, label, _display(field, pair[0]), _display(field, pair[1])))
     return out
 
@@ -104,7 +109,13 @@ def masked_changes_for(event: AuditEvent, user, *, unmasked_persons: set[int] | 
         unmask = event.customer_id in persons
     else:
         unmask = masking.can_see_personal_data(user)
-    return masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask)
+    changes = masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask)
+    # A list (phones, addresses) reads as its items, never as a Python list (issue 8 item 1).
+    return [(name, label, _as_text(old), _as_text(new)) for name, label, old, new in changes]
+
+
+def _as_text(value):
+    return "、".join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
 def _entries(events, user) -> list[TimelineEntry]:
