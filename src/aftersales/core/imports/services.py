@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..exceptions import ServiceError
-from . import exports
+from . import exports, sql
 from .models import ImportJob
 from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
 from .registry import get_importer
@@ -332,6 +332,9 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 return job
             job.refresh_from_db(fields=["result"])
             result = importer.apply(job, valid_frames(job), mode=job.mode, connection=connection, progress=channel)
+            written_models = getattr(importer, "written_models", ())
+            if written_models:  # fresh rows need fresh planner statistics, after commit (issue 8.7)
+                transaction.on_commit(lambda: sql.refresh_statistics(connection, written_models))
             written = int(result.get("created", 0)) + int(result.get("updated", 0))
             audit.record(actor=job.created_by, action=f"imports.{job.kind}.applied", obj=job,
                          organisation_id=job.organisation_id,
