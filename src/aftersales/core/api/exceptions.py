@@ -32,8 +32,8 @@ def exception_handler(exc, context):
         first = next(iter(fields.values()))[0] if fields else _("Invalid input.")
         return Response({"code": "invalid", "detail": first, "fields": fields}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ServiceError):
-        fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        return Response({"code": exc.code, "detail": str(exc.message), "fields": fields}, status=exc.status)
+        # The one error convention (core.exceptions): the code decides the status, here and on pages.
+        return Response({"code": exc.code, "detail": str(exc.message), "fields": exc.fields}, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -54,7 +54,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit
 from ..exceptions import ServiceError, TransitionNotAllowed
 from ..registry import WorkItem
-from ..scoping import scope_for
+from ..scoping import ScopeRule, restrict_queryset, scope_for
 from . import exports
 from .models import EXPORT_REQUEST_TRANSITIONS, ExportRequest, ImportJob
 from .registry import Exporter, exporters, get_exporter
@@ -118,14 +118,17 @@ def describe_params(params: dict) -> str:
     return "; ".join(shown) or "—"
 
 
+# A request belongs to the requester's organisation (a plain id column: core sits below org).
+REQUEST_SCOPE = ScopeRule(paths=("organisation_id",))
+
+
 def _in_scope(user, organisation_id) -> bool:
-    scope = scope_for(user)
-    return scope.everything or (organisation_id is not None and organisation_id in scope.organisation_ids)
+    """Does ``user``'s scope cover the organisation?  Asked of the scope object, never by hand."""
+    return scope_for(user).covers(organisation_id)
 
 
 def _scoped(qs: QuerySet, user) -> QuerySet:
-    scope = scope_for(user)
-    return qs if scope.everything else qs.filter(organisation_id__in=list(scope.organisation_ids))
+    return restrict_queryset(qs, user, rule=REQUEST_SCOPE)
 
 
 def _notice(recipients, title: str, *, body: str = "", url: str = "", level: str = "info") -> None:
