@@ -254,6 +254,8 @@ class Vehicle(BaseModel):
             models.Index(fields=["selling_dealer", "sale_date"], name="veh_dealer_sale"),
             models.Index(fields=["owner"], name="veh_owner"),
             models.Index(fields=["sale_date"], name="veh_sale_date"),  # list sorts (core.sorting)
+            # the default order (Meta.ordering): without it the vehicle list sorted 1.5 million rows (7 s)
+            models.Index(fields=["-created_at", "-id"], name="veh_created"),
             models.Index(fields=["current_mileage"], name="veh_mileage"),
         ]
 
