@@ -167,7 +167,7 @@ def mask_phone(e164_or_raw: str) -> str:
     Service numbers are public business lines and are shown in full ('400-123-4567').  Text
     that is not a phone number keeps only its last 4 digits, so masking never leaks.
     """
-    if _STORED_MOBILE.fullmatch(e164_or_raw or ""):  # the stored form: no parsing (exports mask 100,000s)
+    if isinstance(e164_or_raw, str) and _STORED_MOBILE.fullmatch(e164_or_raw):  # the stored form: no parsing (exports mask 100,000s)
         return f"{e164_or_raw[3:6]}****{e164_or_raw[-4:]}"
     phone = _parse_phone(e164_or_raw)
     if phone is None:
