@@ -40,7 +40,8 @@ def _vehicle_prefetches(prefix: str = "") -> list:
 
 
 def _vehicles_qs() -> QuerySet[Vehicle]:
-    return (Vehicle.objects.select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan",
+    return (Vehicle.objects.unscoped(reason="prefetched under customers restricted to the user")
+            .select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan",
                                            "selling_dealer", "servicing_dealer")
             .prefetch_related(*_vehicle_prefetches()))
 
@@ -58,7 +59,7 @@ def customer_detail_360(*, user, pk: int) -> Customer:
 
 def customer_change_history(customer_id: int, *, limit: int = 200) -> QuerySet[AuditEvent]:
     """Changes of address, phone, person in charge, owning dealer… (who, when, old → new)."""
-    return (AuditEvent.objects.filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
+    return (AuditEvent.objects.unscoped(reason="the timeline of an object the caller fetched through the user's scope").filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
             .select_related("actor")[:limit])
 
 
@@ -91,7 +92,8 @@ def vehicle_detail(*, user) -> QuerySet[Vehicle]:
 def _key_parts_qs():
     from .models import KeyPartLot
 
-    return KeyPartLot.objects.select_related("supplier", "part").order_by("category")
+    return (KeyPartLot.objects.unscoped(reason="prefetched under vehicles restricted to the user")
+            .select_related("supplier", "part").order_by("category"))
 
 
 def vehicle_model_list(*, user) -> QuerySet[VehicleModel]:

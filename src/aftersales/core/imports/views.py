@@ -45,7 +45,9 @@ def _export_type(job: ImportJob) -> str:
 
 
 def visible_jobs(user):
-    qs = ImportJob.objects.select_related("created_by")
+    """The user's own jobs; with ``core.view_importjob`` every job in their scope (issue 7 item 1:
+    a job's file, errors and export belong to the organisation that started it)."""
+    qs = ImportJob.objects.restrict(user).select_related("created_by")
     return qs if user.has_perm(VIEW_ALL_PERMISSION) else qs.filter(created_by=user)
 
 
