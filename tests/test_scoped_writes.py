@@ -222,3 +222,47 @@ def test_api_customer_with_another_dealer_is_400_with_a_field_error(stores):
                                                   "phones": ["13700000009"]}, format="json")
     assert resp.status_code == 400 and "owning_dealer" in resp.json()["fields"]
     assert not Customer.objects.filter(name="越界").exists()
+
+
+# --- what a dealer sees on the pages ----------------------------------------------------------
+
+def test_dealer_takeover_csv_through_the_import_page(stores, client, django_capture_on_commit_callbacks):
+    """The demo's "Shows": as ``dealer``, the takeover file is refused on the check page with a
+    clear Chinese message, and ``dealer_b`` still owns its customer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world = stores
+    client.force_login(world.user("dealer"))
+    body = (HEADER + f"{world.cust_b.code},个人,抢来的客户,13700000001,,,,,,,T-A,,,\n").encode()
+    with django_capture_on_commit_callbacks(execute=False):
+        resp = client.post("/imports/new/", {"kind": "customers",
+                                              "file": SimpleUploadedFile("c.csv", body, content_type="text/csv")})
+    assert resp.status_code == 302
+    job = ImportJob.objects.get()
+    imports.run_validation(job.pk)  # what the worker does
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "您的客户中没有这个编号" in page and "乙店客户" not in page
+    client.post(f"/imports/{job.pk}/apply/", {"mode": "valid_only"})
+    assert Customer.objects.get(pk=world.cust_b.pk).owning_dealer_id == world.dealer_b.pk
+    client.force_login(world.user("dealer_b"))
+    assert client.get(world.cust_b.get_absolute_url()).status_code == 200
+
+
+def test_files_and_grants_stay_inside_the_scope(stores):
+    from django.core.files.base import ContentFile
+
+    from aftersales.core.attachments.services import attach
+
+    world = stores
+    doc_b = services.document_create(actor=world.user("dealer_b"), data={"customer": world.cust_b, "kind": "invoice",
+                                                                         "title": "乙店发票"})
+    pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="scan.pdf")
+    with pytest.raises(OutOfScopeError) as exc:
+        attach(actor=world.user("dealer"), parent=doc_b, file=pdf, kind="scan")
+    assert exc.value.field == "parent" and not doc_b.attachments.exists()
+    car = services.vehicle_create(actor=world.user("admin"), data={"vin": _vin(11), "vehicle_model": world.model,
+                                                                   "selling_dealer": world.dealer_b,
+                                                                   "owner": world.cust_b})
+    with pytest.raises(OutOfScopeError):  # a dealer opens a car to its own store, never to another
+        services.receive_vehicle(actor=world.user("dealer_b"), vehicle=car, organisation=world.dealer_a, reason="接车")
+    assert not Vehicle.objects.restrict(world.user("dealer")).filter(pk=car.pk).exists()

@@ -46,7 +46,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
 from .exceptions import (
     NotFoundError,
     PermissionDeniedError,
@@ -57,7 +56,7 @@ from .exceptions import (
 
 # guard(obj, context) -> None when the transition may fire, else the (translated) reason it may not.
 Guard = Callable[[models.Model, dict], "str | None"]
-# allowed(obj, user) -> None when this user may fire it, else the reason (a 403).
+# allowed(obj, user) -> None when this user may fire it, else the reason (a 403) or a ServiceError to raise.
 Allowed = Callable[[models.Model, object], "str | None"]
 
 
@@ -151,6 +150,8 @@ class StateMachine:
                 return PermissionDeniedError()
             if t.allowed is not None:
                 reason = t.allowed(obj, user)
+                if isinstance(reason, ServiceError):
+                    return reason  # the app's own refusal type (e.g. ApprovalDenied)
                 if reason:
                     return PermissionDeniedError(reason)
         state = getattr(obj, self.field)
@@ -237,6 +238,8 @@ class StateMachine:
             # Only possible without row locks (SQLite in autocommit readers): someone moved it first.
             raise TransitionNotAllowed(_("Someone else changed this record a moment ago. Reload and try again."))
         if t.audited:
+            from . import audit  # lazily: choices.py modules import this one before any model exists
+
             changes = {self.field: [old, t.target]}
             for key in audit_fields:
                 changes[key] = [getattr(current, key), fields.get(key)]

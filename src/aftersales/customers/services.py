@@ -454,6 +454,8 @@ def set_key_part_lot(*, actor, vehicle: Vehicle, category: str, lot_number: str,
 @transaction.atomic
 def receive_vehicle(*, actor, vehicle: Vehicle, organisation, reason: str) -> list:
     """A dealer receives a vehicle it did not sell: grant it the vehicle and its owner (audited)."""
+    # A user opens a car to their own organisation(s) only, never to another dealer (issue 7 item 2).
+    check_references(actor, organisation=organisation)
     grants = [core_services.grant_access(actor=actor, organisation_id=organisation.pk, obj=vehicle, reason=reason)]
     if vehicle.owner_id:
         grants.append(core_services.grant_access(actor=actor, organisation_id=organisation.pk, obj=vehicle.owner,

@@ -15,6 +15,7 @@ needed), so an approval can never cover a much bigger export than the manager sa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError
+from ..exceptions import ServiceError, TransitionNotAllowed
+from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .registry import Exporter, get_exporter
 
@@ -272,8 +274,8 @@ def _run_export(job: ImportJob) -> None:
     params = job.options.get("params", {})
     approved_rows = job.options.get("approved_rows")
     now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.APPLYING, phase="export", started_at=now,
-                                               heartbeat_at=now, attempts=job.attempts + 1)
+    IMPORT_JOB_MACHINE.fire(job, "export", actor=None, fields={"phase": "export", "started_at": now,
+                                                              "heartbeat_at": now, "attempts": job.attempts + 1})
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             exporter, qs, count = export_prepare(actor=job.created_by, kind=kind, params=params, fmt=fmt,
@@ -300,17 +302,21 @@ def _run_export(job: ImportJob) -> None:
             with transaction.atomic():
                 log_export(actor=job.created_by, exporter=exporter, count=written, params=params, fmt=fmt, obj=obj,
                            why=why)
-                ImportJob.objects.filter(pk=job.pk).update(
-                    status=ImportJob.Status.DONE, output_file=str(target.relative_to(Path(settings.MEDIA_ROOT))),
-                    rows_processed=written, total_rows=written, valid_rows=written, finished_at=timezone.now(),
-                    result={"rows": written})
+                IMPORT_JOB_MACHINE.fire(job, "done", actor=None, fields={
+                    "output_file": str(target.relative_to(Path(settings.MEDIA_ROOT))), "rows_processed": written,
+                    "total_rows": written, "valid_rows": written, "finished_at": timezone.now(),
+                    "result": {"rows": written}})
     except ServiceError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=str(exc.message),
-                                                   finished_at=timezone.now())
+        _export_failed(job, str(exc.message))
     except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-            message=_("The export stopped because of an internal error (%(error)s).") % {"error": type(exc).__name__})
+        _export_failed(job, _("The export stopped because of an internal error (%(error)s).")
+                       % {"error": type(exc).__name__})
+
+
+def _export_failed(job: ImportJob, message: str) -> None:
+    with contextlib.suppress(TransitionNotAllowed):  # finished meanwhile: leave it
+        IMPORT_JOB_MACHINE.fire(job, "fail", actor=None, note=message,
+                                fields={"message": message, "finished_at": timezone.now()})
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:

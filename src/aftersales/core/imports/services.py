@@ -28,8 +28,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError
+from ..exceptions import ServiceError, TransitionNotAllowed
 from . import exports
+from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
 from .registry import get_importer
@@ -51,6 +52,21 @@ def job_dir(job: ImportJob) -> Path:
 
 def _rel(path: Path) -> str:
     return str(path.relative_to(Path(settings.MEDIA_ROOT)))
+
+
+def _move(job: ImportJob, name: str, *, actor=None, check_permission: bool = False, **fields) -> None:
+    """Fire the job machine's transition ``name`` (``choices.IMPORT_JOB_MACHINE``): locked, versioned,
+    the state and ``fields`` written together; ``job`` is refreshed.  The worker's moves pass no actor."""
+    IMPORT_JOB_MACHINE.fire(job, name, actor=actor, check_permission=check_permission, fields=fields,
+                            note=str(fields.get("message", "")))
+
+
+def _fail(job: ImportJob, message, **fields) -> None:
+    """The job failed (from whatever running state it is in); a job already finished stays as it is."""
+    try:
+        _move(job, "fail", message=str(message), finished_at=timezone.now(), **fields)
+    except TransitionNotAllowed:
+        log.warning("import %s: not marked failed, it is already %s", job.pk, job.status)
 
 
 def _save(job: ImportJob, **fields) -> None:
@@ -170,7 +186,7 @@ def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJo
         return job
     importer = get_importer(job.kind)
     now = timezone.now()
-    _save(job, status=ImportJob.Status.VALIDATING, phase="validate", started_at=now, heartbeat_at=now,
+    _move(job, "validate", phase="validate", started_at=now, heartbeat_at=now,
           attempts=job.attempts + 1, rows_processed=0, total_rows=0, valid_rows=0, error_rows=0,
           error_count=0, message="")
     workdir = job_dir(job)
@@ -180,11 +196,10 @@ def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJo
         with translation.override(job.language or settings.LANGUAGE_CODE):
             _validate(job, importer, workdir, progress)
     except ImportFileError as exc:
-        _save(job, status=ImportJob.Status.FAILED, message=exc.message, finished_at=timezone.now())
+        _fail(job, exc.message)
     except Exception as exc:  # the job reports instead of crashing the worker
         log.exception("import %s: validation crashed", job.pk)
-        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-              message=_("The check stopped because of an internal error (%(error)s). Nothing was imported.")
+        _fail(job, _("The check stopped because of an internal error (%(error)s). Nothing was imported.")
               % {"error": type(exc).__name__})
     if progress:
         progress(job)
@@ -240,7 +255,7 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
     if processed == 0:
         raise ImportFileError(_("The file has headers but no data rows."))
     result = dict(job.result or {}, first_errors=first_errors)
-    _save(job, status=ImportJob.Status.VALIDATED, total_rows=processed, error_report=_rel(report_path),
+    _move(job, "validated", total_rows=processed, error_report=_rel(report_path),
           result=result, phase="validated", heartbeat_at=timezone.now())
 
 
@@ -269,11 +284,11 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
     if not job.valid_rows:
         raise ServiceError(_("There are no valid rows to import."), code="no_valid_rows")
     with transaction.atomic():
-        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
-            status=ImportJob.Status.APPLYING, mode=mode, phase="apply", rows_processed=0,
-            heartbeat_at=timezone.now(), attempts=0)
-        if not claimed:
-            raise ServiceError(_("This import is already being applied."), code="transition_not_allowed")
+        try:
+            _move(job, "apply", actor=actor, check_permission=check_permission, mode=mode, phase="apply",
+                  rows_processed=0, heartbeat_at=timezone.now(), attempts=0)
+        except TransitionNotAllowed:
+            raise TransitionNotAllowed(_("This import is already being applied.")) from None
         if enqueue:
             from .tasks import apply_import
 
@@ -345,14 +360,13 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 reason=_("Import of %(kind)s from %(file)s") % {"kind": importer.label, "file": job.original_filename})
             now = timezone.now()
             full = dict(job.result or {}, **result)
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, phase="done", result=full,
-                                                       rows_processed=job.valid_rows, finished_at=now,
-                                                       heartbeat_at=now, message="")
+            _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
+                  heartbeat_at=now, message="")
     except Exception as exc:
         log.exception("import %s: apply failed", job.pk)
         message = str(getattr(exc, "message", "")) or _(
             "The import stopped because of an error (%(error)s); nothing was written.") % {"error": type(exc).__name__}
-        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(), message=message)
+        _fail(job, message)
     finally:
         channel.close()
     job.refresh_from_db()
@@ -366,11 +380,10 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
 # ---------------------------------------------------------------------------------------------
 
 def import_cancel(*, actor, job: ImportJob) -> ImportJob:
-    updated = ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATED]
-                                       ).update(status=ImportJob.Status.CANCELLED, finished_at=timezone.now())
-    if not updated:
-        raise ServiceError(_("Only an import that is not running can be cancelled."), code="transition_not_allowed")
-    job.refresh_from_db()
+    try:
+        _move(job, "cancel", actor=actor, check_permission=actor is not None, finished_at=timezone.now())
+    except TransitionNotAllowed:
+        raise TransitionNotAllowed(_("Only an import that is not running can be cancelled.")) from None
     shutil.rmtree(job_dir(job) / "tmp", ignore_errors=True)
     return job
 
@@ -384,14 +397,13 @@ def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -
         kind__startswith="export:")
     for job in stale:
         if job.attempts >= MAX_ATTEMPTS:
-            _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-                  message=_("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
+            _fail(job, _("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
                   % {"n": job.attempts})
             continue
         from .tasks import apply_import, validate_import
 
         if job.status == ImportJob.Status.VALIDATING:
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.UPLOADED, heartbeat_at=timezone.now())
+            _move(job, "restart", heartbeat_at=timezone.now())
             task = validate_import
         else:
             ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
