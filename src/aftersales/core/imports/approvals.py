@@ -52,7 +52,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit
-from ..exceptions import PermissionDeniedError, ServiceError, StaleVersionError, TransitionNotAllowed
+from ..exceptions import (
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+    StaleVersionError,
+    TransitionNotAllowed,
+)
 from ..registry import WorkItem
 from ..scoping import scope_for
 from . import exports
@@ -422,7 +428,7 @@ def export_request_download(*, actor, export_request: ExportRequest, ip_address=
     if actor is None or export_request.requested_by_id != actor.pk:
         raise ApprovalDenied(_("Only the person who asked for the export may download the file."))
     if export_request.status != Status.EXPORTED or export_request.job is None:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     fh = exports.export_download(actor=actor, job=export_request.job, obj=export_request, ip_address=ip_address)
     return fh, export_request.job.original_filename
 

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError, TransitionNotAllowed
+from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
 from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .registry import Exporter, get_exporter
@@ -65,7 +65,7 @@ def export_count(*, actor, kind: str, params: dict, fmt: str = "csv"):
         raise ServiceError(_("Choose CSV or Excel (.xlsx)."), field="format")
     exporter = _exporter(kind)
     if actor is None or not actor.has_perm(exporter.permission):
-        raise ServiceError(_("You may not export %(kind)s.") % {"kind": exporter.label}, code="permission_denied")
+        raise PermissionDeniedError(_("You may not export %(kind)s.") % {"kind": exporter.label})
     qs = exporter.queryset(actor, params)
     return exporter, qs, qs.count()
 
@@ -207,10 +207,9 @@ def export_download(*, actor, job: ImportJob, obj=None, ip_address=None):
     """Open a finished export job's file for its owner, logging the download (PIPL); the caller
     streams the returned file object."""
     if not job.is_export or job.status != ImportJob.Status.DONE or not job.output_file:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     if actor is None or job.created_by_id != actor.pk:
-        raise ServiceError(_("Only the person who asked for the export may download the file."),
-                           code="permission_denied")
+        raise PermissionDeniedError(_("Only the person who asked for the export may download the file."))
     exporter = get_exporter(job.kind.removeprefix("export:"))
     with transaction.atomic():
         audit.log_personal_data_access(

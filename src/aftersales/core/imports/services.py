@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError, TransitionNotAllowed
+from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
 from . import exports
 from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
@@ -83,7 +83,7 @@ def _organisation_of(actor) -> int | None:
 
 def _check_permission(actor, importer) -> None:
     if actor is not None and not actor.has_perm(importer.permission):
-        raise ServiceError(_("You may not import %(kind)s.") % {"kind": importer.label}, code="permission_denied")
+        raise PermissionDeniedError(_("You may not import %(kind)s.") % {"kind": importer.label})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,8 +274,8 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
         raise ServiceError(_("Choose “all” or “valid rows only”."), field="mode")
     job.refresh_from_db()
     if job.status != ImportJob.Status.VALIDATED:
-        raise ServiceError(_("This import cannot be applied now (status: %(status)s).")
-                           % {"status": job.get_status_display()}, code="transition_not_allowed")
+        raise TransitionNotAllowed(_("This import cannot be applied now (status: %(status)s).")
+                                   % {"status": job.get_status_display()})
     if mode == ImportJob.Mode.ALL and job.error_rows:
         raise ServiceError(
             _("%(count)d rows have errors, so “import all” is not possible. Correct the file and upload it "
@@ -425,7 +425,7 @@ def import_file_download(*, actor, job: ImportJob, which: str, ip_address=None):
     rule (``exports.export_download``: only the requester)."""
     field = {"output": job.output_file, "errors": job.error_report}.get(which)
     if job.is_export or not field:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     reason = (_("Downloaded the error report of import %(name)s") if which == "errors"
               else _("Downloaded the result file of import %(name)s")) % {"name": job.original_filename}
     with transaction.atomic():

@@ -180,7 +180,7 @@ class OutputView(JobMixin, View):
             fh = exports.export_download(actor=request.user, job=job, obj=job.export_requests.first(),
                                          ip_address=request.META.get("REMOTE_ADDR"))
         except ServiceError as exc:
-            if exc.code == "permission_denied":
+            if exc.status == 403:
                 raise PermissionDenied(str(exc.message)) from exc
             raise Http404 from exc
         return private_file_response(fh, filename=job.original_filename, content_type=_export_type(job))
@@ -298,7 +298,7 @@ class ExportRequestNewView(LoginRequiredMixin, TemplateView):
             exporter, _qs, count = exports.export_count(actor=self.request.user, kind=self.kwargs["kind"],
                                                         params=params, fmt=fmt)
         except ServiceError as exc:
-            if exc.code == "permission_denied":
+            if exc.status == 403:
                 raise PermissionDenied(str(exc.message)) from exc
             raise Http404(str(exc.message)) from exc
         return exporter, params, fmt, count

@@ -64,3 +64,22 @@ def test_several_fields_travel_together():
 def test_other_exceptions_are_left_to_django():
     request = RequestFactory().get("/")
     assert ServiceErrorMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None
+
+
+def test_edit_forms_show_every_field_a_refusal_names():
+    from django import forms
+
+    from aftersales.core.views.generic import add_service_error
+
+    class F(forms.Form):
+        phone = forms.CharField(required=False)
+
+    form = F(data={})
+    form.is_valid()
+    add_service_error(form, ServiceError("两处有误", fields={"phone": ["手机号无效"], "vin": ["VIN 无效"]}))
+    assert form.errors["phone"] == ["手机号无效"]
+    assert form.non_field_errors() == ["VIN 无效"]  # a field this form lacks: shown above it, not lost
+    form = F(data={})
+    form.is_valid()
+    add_service_error(form, ServiceError("整体拒绝"))
+    assert form.non_field_errors() == ["整体拒绝"]

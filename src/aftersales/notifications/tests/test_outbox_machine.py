@@ -175,3 +175,59 @@ def test_page_unknown_transition_is_the_branded_404(client, admin_user):
     client.force_login(admin_user)
     response = client.post(reverse("notifications:outbox_transition", args=[message.pk, "explode"]))
     assert response.status_code == 404 and 'data-testid="error-page"' in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_and_cancels_leave_one_winner():
+    """Ten workers claim and ten administrators cancel the same message at the same moment, each in
+    its own connection: the row lock lets exactly one move happen, the others are refused cleanly."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql" and connection.is_in_memory_db():
+        pytest.skip("needs PostgreSQL or a file SQLite database: threads cannot share an in-memory one")
+    import threading
+
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="pw-12345-secret")
+    message = queue("race")
+    racers = 20
+    start = threading.Barrier(racers)
+    wins: list[str] = []
+    errors: list[BaseException] = []
+
+    def claim():
+        try:
+            start.wait()
+            if services._claim(message.pk, message.next_attempt_at):
+                wins.append("claim")
+        except BaseException as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def cancel():
+        try:
+            start.wait()
+            services.cancel_message(actor=admin, message=OutboxMessage.objects.get(pk=message.pk), reason="并发")
+            wins.append("cancel")
+        except TransitionNotAllowed:
+            pass
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim if i % 2 else cancel) for i in range(racers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(wins) == 1
+    message.refresh_from_db()
+    assert message.status == (MessageStatus.SENDING if wins == ["claim"] else MessageStatus.CANCELLED)
+    assert message.version == 2  # queued at 1, moved exactly once
+    assert AuditEvent.objects.for_object(message).filter(action="notifications.message.cancelled").count() == (
+        wins == ["cancel"])
