@@ -20,6 +20,9 @@ api_patterns = [
     path("imports/", include("aftersales.core.imports.api")),
 ]
 
+# A database fault answers 503 (branded page / JSON), a bug the branded 500 page (ADR 0013).
+handler500 = "aftersales.core.views.errors.server_error"
+
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

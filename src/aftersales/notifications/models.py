@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import masking as core_masking
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
 from aftersales.core.validators import mask_phone
@@ -50,16 +51,8 @@ def default_max_attempts() -> int:
     return settings.AFTERSALES_OUTBOX_MAX_ATTEMPTS
 
 
-def mask_email(address: str) -> str:
-    """'zhang.san@example.com' → 'z***@example.com'."""
-    local, at, domain = (address or "").partition("@")
-    if not at:
-        return mask_phone(address)
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_contact(value: str) -> str:
-    return mask_email(value) if "@" in (value or "") else mask_phone(value)
+# One mask per kind of contact point, shared with every other app (core.masking).
+mask_email, mask_contact = core_masking.mask_email, core_masking.mask_contact
 
 
 def sms_segments(text: str) -> int:
@@ -187,6 +180,7 @@ class OutboxMessage(BaseModel):
 
     # Rows without an organisation (system messages) are seen by head-office scopes only.
     scope_rule = ScopeRule(paths=("organisation_id",))
+    personal_data = {"to": "contact"}
 
     class Meta:
         verbose_name = _("outbox message")
@@ -253,6 +247,8 @@ class ContactConsent(BaseModel):
     # Senders still honour every row network-wide: ``selectors.latest_consent`` reads unscoped on purpose.
     scope_rule = ScopeRule(paths=("recorded_by__staff_profile__organisation",),
                            via_ids=(("customer_id", "customers.Customer"),))
+    # What each value is, for masking on pages, API, exports and timelines (core.masking).
+    personal_data = {"contact": "contact"}
 
     class Meta:
         verbose_name = _("contact consent")
@@ -296,6 +292,7 @@ class Suppression(BaseModel):
     # sender checks every row (``selectors.is_suppressed`` reads unscoped on purpose).
     scope_rule = ScopeRule(paths=("created_by__staff_profile__organisation",),
                            via_ids=(("customer_id", "customers.Customer"),))
+    personal_data = {"contact": "contact"}
 
     class Meta:
         verbose_name = _("suppression")
@@ -326,6 +323,7 @@ class SmsReply(BaseModel):
 
     # A reply belongs to the customer the number was last sent to; unmatched replies are head office's.
     scope_rule = ScopeRule(paths=(), via_ids=(("customer_id", "customers.Customer"),))
+    personal_data = {"from_number": "phone"}
 
     class Meta:
         verbose_name = _("SMS reply")
