@@ -24,11 +24,11 @@ from django.utils.translation import gettext
 
 from . import masking
 from .models import AuditEvent
-from .registry import timeline_renderer
+from .registry import register_timeline_renderer, timeline_renderer
 from .scoping import scope_for
 
 # Bookkeeping columns nobody reads in a change log.
-HIDDEN_FIELDS = frozenset({"created_at", "updated_at", "version", "digits_reversed", "name_initials"})
+HIDDEN_FIELDS = frozenset({"created_at", "updated_at", "version", "digits_reversed", "name_initials", "missing"})
 
 
 class TimelineEntry:
@@ -72,6 +72,8 @@ def _display(field, value):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):  # e.g. the phones a customer was created with (joined after masking)
+        return [_display(field, v) for v in value if v not in (None, "")]
     return value
 
 
@@ -91,12 +93,11 @@ def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]
             field = model._meta.get_field(name) if model else None
         except Exception:
             field = None
-        if field is None:
-            label = name
-        elif hasattr(field, "verbose_name"):
-            label = str(field.verbose_name)
-        else:  # a reverse relation such as ``phones``: its model's plural name (客户电话)
-            label = str(field.related_model._meta.verbose_name_plural)
+        # Names the services use besides fields ("phones", "addresses") carry labels on the model.
+        extra = getattr(model, "audit_labels", {}) if model is not None else {}
+        label = str(extra.get(name) or getattr(field, "verbose_name", None)
+                    or getattr(getattr(field, "related_model", None), "_meta", None) and
+                    field.related_model._meta.verbose_name_plural or name)
         out.append((name, label, _display(field, pair[0]), _display(field, pair[1])))
     return out
 
@@ -109,13 +110,7 @@ def masked_changes_for(event: AuditEvent, user, *, unmasked_persons: set[int] | 
         unmask = event.customer_id in persons
     else:
         unmask = masking.can_see_personal_data(user)
-    changes = masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask)
-    # A list (phones, addresses) reads as its items, never as a Python list (issue 8 item 1).
-    return [(name, label, _as_text(old), _as_text(new)) for name, label, old, new in changes]
-
-
-def _as_text(value):
-    return "、".join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
+    return masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask)
 
 
 def _entries(events, user) -> list[TimelineEntry]:
@@ -125,8 +120,10 @@ def _entries(events, user) -> list[TimelineEntry]:
     for e in events:
         render = timeline_renderer(e.action)
         changes = masked_changes_for(e, user, unmasked_persons=persons)
-        # Renderers read masked values (``event.masked``) when they quote a personal field.
-        e.masked = {name: new for name, _label, _old, new in changes}
+        # Renderers quote values from ``event.shown`` ({field: (old, new)}, labelled and masked for
+        # this user), never from the raw ``event.changes``.
+        e.shown = {name: (old, new) for name, _label, old, new in changes}
+        e.shown_labels = [label for _name, label, _old, _new in changes]
         out.append(TimelineEntry(e, (render(e) if render else "") or fallback_sentence(e), changes,
                                  actor_name(e.actor)))
     return out
@@ -179,7 +176,10 @@ def _in_scope(obj, user) -> bool:
 
 
 def _base():
-    return AuditEvent.objects.select_related("actor", "content_type", *_actor_profile())
+    # Narrowed by the callers: the subject is checked against the user's scope first, then each
+    # event by ``visible_events`` (ADR 0012 "Fails closed", ADR 0015).
+    return (AuditEvent.objects.unscoped(reason="timelines check the subject's scope, then visible_events()")
+            .select_related("actor", "content_type", *_actor_profile()))
 
 
 def _actor_profile() -> tuple[str, ...]:
@@ -218,3 +218,18 @@ def change_log(events, user, *, limit: int = 200) -> list[dict]:
     persons = masking.persons_unmasked(user, {e.customer_id for e in events})
     return [{"event": e, "actor_name": actor_name(e.actor),
              "changes": masked_changes_for(e, user, unmasked_persons=persons)} for e in events]
+
+
+def _render_core(event) -> str:
+    """Sentences for the kernel's own events that reach customer and vehicle timelines."""
+    if event.action == "core.access.granted":
+        return gettext("opened this record to another store (%(reason)s)") % {"reason": event.note or "—"}
+    if event.action == "core.access.revoked":
+        return gettext("withdrew another store's access")
+    if event.action == "core.attachment.added":
+        pair = getattr(event, "shown", {}).get("attachment")
+        return gettext("attached %(file)s") % {"file": pair[1] if pair else "—"}
+    return ""
+
+
+register_timeline_renderer("core.", _render_core)
