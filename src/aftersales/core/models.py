@@ -18,6 +18,12 @@ from .calendar.models import (  # noqa: E402,F401  (registered with the core app
     OrganisationCalendar,
     WorkingCalendar,
 )
+from .calendar.sla_models import (  # noqa: E402,F401  (registered with the core app)
+    EscalationLadder,
+    EscalationLevel,
+    SlaClock,
+    SlaEscalation,
+)
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
 from .scoping import ScopedQuerySet
 

@@ -2,11 +2,13 @@ from django.urls import path
 
 from .attachments.views import AttachmentFileView, AttachmentUploadView
 from .views import pages
+from .views.calendar import CalendarListView
 
 app_name = "core"
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
+    path("system/calendar/", CalendarListView.as_view(), name="calendar_list"),
     path("system/jobs/", pages.JobListView.as_view(), name="job_list"),
     path("files/<int:pk>/", AttachmentFileView.as_view(), name="attachment"),
     path("files/new/<int:parent_type_id>/<int:parent_id>/", AttachmentUploadView.as_view(), name="attachment_add"),

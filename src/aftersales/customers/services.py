@@ -8,7 +8,7 @@ phone, person in charge, owning dealer) and its whole timeline are one indexed q
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -47,7 +47,7 @@ from .validation import check_phone, check_plate, check_resident_id, check_vin
 REVEAL_PERMISSION = "core.reveal_personal_data"
 EXPORT_PERMISSION = "customers.export_customer"
 EXPORT_APPROVAL_THRESHOLD = 1000
-ARCHIVE_DEADLINE = timedelta(days=2)
+ARCHIVE_WORKING_DAYS = 2  # working days of the owning dealer's calendar (R-CUS-3, ADR 0008)
 REVEALABLE_FIELDS = ("phones", "addresses", "resident_id")
 
 
