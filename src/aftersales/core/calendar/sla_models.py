@@ -27,12 +27,12 @@ class ClockState(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", _("SLA warning")
     BREACH = "breach", _("Breached")
 
 
 class EscalationLadder(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("ladder code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
 
     class Meta:
@@ -86,7 +86,7 @@ class SlaClock(models.Model):
     reached = models.CharField(_("level reached"), max_length=10, choices=Severity.choices, blank=True)
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("clock owner"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
