@@ -13,11 +13,12 @@ import sys
 from typing import NamedTuple
 
 import polars as pl
-from django.db import connections, transaction
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.core.exceptions import ServiceError
+from aftersales.core.imports import followups
 from aftersales.core.imports import vectorised as V
 from aftersales.core.imports.reading import ERRORS, ROW
 from aftersales.core.imports.registry import Column, register_importer
@@ -632,9 +633,10 @@ def _refresh_search_index(connection, *, customer_ids=(), vehicle_ids=(), total:
     except ImportError:
         return
     if total > REINDEX_LIMIT:
-        rebuild = getattr(lookup, "rebuild_search_index", None)
-        if callable(rebuild):
-            transaction.on_commit(rebuild)
+        if callable(getattr(lookup, "rebuild_search_index", None)):
+            # Part of the job's durable work, not a bare on_commit callback: a worker killed in
+            # the rebuild leaves the job "finishing", and it is retried (ADR 0013).
+            followups.after_commit("aftersales.customers.lookup.rebuild_search_index")
         return
     if customer_ids and callable(getattr(lookup, "reindex_customers", None)):
         lookup.reindex_customers(customer_ids)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
-from . import exports
+from . import exports, followups
 from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
@@ -337,11 +337,16 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status != ImportJob.Status.APPLYING:
         return job
+    if job.phase == followups.PHASE:  # the rows committed; a worker died in the follow-ups (ADR 0013)
+        _save(job, attempts=job.attempts + 1, heartbeat_at=timezone.now())
+        return _finish(job, progress)
     importer = get_importer(job.kind)
     _save(job, attempts=job.attempts + 1, heartbeat_at=timezone.now(), rows_processed=0)
     channel = _ProgressChannel(job, progress)
+    pending: list[str] = []
     try:
-        with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
+        with (followups.collecting() as pending, translation.override(job.language or settings.LANGUAGE_CODE),
+              transaction.atomic()):
             # Two workers running the same task: the second waits here, then finds the job done.
             if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportJob.Status.APPLYING).exists():
                 return job
@@ -360,8 +365,13 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 reason=_("Import of %(kind)s from %(file)s") % {"kind": importer.label, "file": job.original_filename})
             now = timezone.now()
             full = dict(job.result or {}, **result)
-            _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
-                  heartbeat_at=now, message="")
+            if pending:
+                # Durable: the follow-ups are written with the rows; the job is done only after them.
+                _save(job, phase=followups.PHASE, result=dict(full, followups=list(pending)),
+                      rows_processed=job.valid_rows, heartbeat_at=now)
+            else:
+                _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
+                      heartbeat_at=now, message="")
     except Exception as exc:
         log.exception("import %s: apply failed", job.pk)
         message = str(getattr(exc, "message", "")) or _(
@@ -369,6 +379,21 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
         _fail(job, message)
     finally:
         channel.close()
+    job.refresh_from_db()
+    if job.status == ImportJob.Status.APPLYING and job.phase == followups.PHASE:
+        return _finish(job, progress)
+    if progress:
+        progress(job)
+    return job
+
+
+def _finish(job: ImportJob, progress: Progress | None) -> ImportJob:
+    """Run the job's follow-ups (e.g. the search-index rebuild) and mark it done, atomically."""
+    def complete():
+        now = timezone.now()
+        _move(job, "done", phase="done", finished_at=now, heartbeat_at=now, message="")
+
+    followups.finish(job, complete)
     job.refresh_from_db()
     if progress:
         progress(job)
@@ -396,6 +421,12 @@ def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -
     stale = ImportJob.objects.filter(status__in=ImportJob.ACTIVE, heartbeat_at__lt=cutoff).exclude(
         kind__startswith="export:")
     for job in stale:
+        if job.attempts >= MAX_ATTEMPTS and job.phase == followups.PHASE:
+            # The rows are in; only the follow-ups kept failing: done, with what to run by hand.
+            _move(job, "done", phase="done", finished_at=timezone.now(), message=_(
+                "The rows were imported, but the steps after the import (search index) failed %(n)d times; "
+                "an administrator can run “aftersales repair_search_index”.") % {"n": job.attempts})
+            continue
         if job.attempts >= MAX_ATTEMPTS:
             _fail(job, _("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
                   % {"n": job.attempts})
