@@ -183,6 +183,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 # nginx "internal" location that maps to MEDIA_ROOT (e.g. /protected-media/); empty = the app streams.
 AFTERSALES_X_ACCEL_REDIRECT = env("X_ACCEL_REDIRECT", "")
+# SQLite holds its one write lock for a whole import: above this many rows an import is refused
+# with a message to split the file or use PostgreSQL (figures in README; 0 = no limit).
+AFTERSALES_SQLITE_IMPORT_MAX_ROWS = int(env("SQLITE_IMPORT_MAX_ROWS", "20000"))
 # Attachments (core/attachments): the largest file accepted, in bytes (default 20 MB).
 AFTERSALES_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {

@@ -283,6 +283,7 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
             code="has_errors")
     if not job.valid_rows:
         raise ServiceError(_("There are no valid rows to import."), code="no_valid_rows")
+    _check_sqlite_size(job, mode)
     with transaction.atomic():
         try:
             _move(job, "apply", actor=actor, check_permission=check_permission, mode=mode, phase="apply",
@@ -295,6 +296,22 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
             transaction.on_commit(lambda: apply_import.enqueue(job.pk))
     job.refresh_from_db()
     return job
+
+
+def _check_sqlite_size(job: ImportJob, mode: str) -> None:
+    """On SQLite the apply holds the one write lock for its whole transaction; above
+    ``AFTERSALES_SQLITE_IMPORT_MAX_ROWS`` rows that would lock logins and every other write out
+    for longer than the 30 s busy timeout (figures: bench/sqlite_import_lock.py, README), so the
+    import is refused with what to do instead.  0 = no limit; PostgreSQL has none."""
+    limit = int(getattr(settings, "AFTERSALES_SQLITE_IMPORT_MAX_ROWS", 0) or 0)
+    rows = job.valid_rows if mode == ImportJob.Mode.VALID_ONLY else job.total_rows
+    if limit and connection.vendor == "sqlite" and rows > limit:
+        raise ServiceError(
+            _("This file has %(rows)s rows to import; the embedded SQLite database takes at most %(limit)s at a "
+              "time, because a larger import would lock everybody else out (logins included) while it runs. "
+              "Split the file into parts of at most %(limit)s rows, or run the platform on PostgreSQL "
+              "(AFTERSALES_DATABASE_URL) for large imports.") % {"rows": f"{rows:,}", "limit": f"{limit:,}"},
+            code="too_large_for_sqlite")
 
 
 def valid_frames(job: ImportJob) -> Iterator[pl.DataFrame]:
