@@ -11,3 +11,10 @@ pytest_plugins = ["aftersales.org.testing"]
 hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.register_profile("thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    """Audit recording refuses an action no app declares in its events.py (ADR 0015), in tests only."""
+    from django.conf import settings
+
+    settings.AFTERSALES_STRICT_EVENTS = True

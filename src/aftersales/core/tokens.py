@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from . import audit
+from .events import AUTH_TOKEN_ISSUED, AUTH_TOKEN_REVOKED
 
 
 def lifetime() -> datetime.timedelta:
@@ -44,7 +45,7 @@ def issue_token(*, user) -> Token:
     if token is not None:
         token.delete()
     token = Token.objects.create(user=user)
-    audit.record(actor=user, action="auth.token.issued", obj=user)
+    audit.record(actor=user, action=AUTH_TOKEN_ISSUED, obj=user)
     return token
 
 
@@ -53,5 +54,5 @@ def revoke_tokens(*, user, actor=None, reason: str = "") -> int:
     """Delete the user's token(s); returns how many there were.  Audited when one existed."""
     deleted, _ = Token.objects.filter(user=user).delete()
     if deleted:
-        audit.record(actor=actor or user, action="auth.token.revoked", obj=user, note=reason[:300])
+        audit.record(actor=actor or user, action=AUTH_TOKEN_REVOKED, obj=user, note=reason[:300])
     return deleted
