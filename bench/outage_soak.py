@@ -216,7 +216,7 @@ def run(args, base: str, demo: subprocess.Popen) -> None:
     done = None
     while time.time() < deadline and done is None:
         rows = psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{args.db}").execute(
-            "SELECT r.job, r.period_key, t.status FROM core_periodicrun r JOIN django_tasks_db_dbtaskresult t "
+            "SELECT r.job, r.period_key, t.status FROM core_periodicrun r JOIN django_tasks_database_dbtaskresult t "
             "ON t.id::text = r.task_result_id WHERE r.enqueued_at > to_timestamp(%s) ORDER BY r.enqueued_at",
             [back_at]).fetchall()
         done = next((r for r in rows if r[2] == "SUCCESSFUL"), None)
