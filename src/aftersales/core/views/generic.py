@@ -60,7 +60,10 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
         if filterset is not None:
             style_form(filterset.form)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else (qs.none() if filterset.is_bound else qs)
-        table = self.table_class(qs, request=self.request)
+        # No ``request=`` here: django-tables2 would then paginate at once with Django's own
+        # Paginator, an exact COUNT(*) of the whole table (190 ms on a million customers), before
+        # the capped paginator below runs.  ``configure`` sets ``table.request``.
+        table = self.table_class(qs)
         try:
             per_page = min(int(self.request.GET.get("per_page", self.per_page)), 200)
         except ValueError:
