@@ -62,7 +62,7 @@ def finish(job: ImportJob, complete: Callable[[], None]) -> bool:
     stays in phase ``finishing`` and is retried when its heartbeat goes stale."""
     try:
         with transaction.atomic():
-            locked = ImportJob.objects.select_for_update().filter(
+            locked = ImportJob.objects.unscoped(reason="the worker finishing a job it runs, not a read for a viewer").select_for_update().filter(
                 pk=job.pk, status=ImportJob.Status.APPLYING, phase=PHASE).first()
             if locked is None:
                 return True
