@@ -37,5 +37,7 @@ urlpatterns = [
     path("imports/", include("aftersales.core.imports.urls")),
     path("", include("aftersales.core.urls")),
 ]
+handler400 = "aftersales.core.views.pages.bad_request"
+
 # No route serves MEDIA_ROOT, not even with DEBUG on: every uploaded or generated file holds
 # personal data and is served by a view that checks scope and logs the access (ADR 0010).

@@ -23,6 +23,7 @@ from aftersales.core.imports.reading import ERRORS, ROW
 from aftersales.core.imports.registry import Column, register_importer
 from aftersales.core.imports.sql import BulkIndexes, Staging, copy_into, insert_select, reserve_ids, table
 from aftersales.core.scoping import scope_for
+from aftersales.core.validators.sanity import FUTURE_DATE
 from aftersales.org.models import Organisation, Region
 from aftersales.parts.choices import PartCategory, PartUnit
 from aftersales.parts.models import Part, Supplier
@@ -30,6 +31,7 @@ from aftersales.parts.models import Part, Supplier
 from .choices import CustomerKind, CustomerSource
 from .models import Customer, CustomerAddress, CustomerPhone, Vehicle, VehicleModel, VehicleOwnership
 from .services import name_initials
+from .validation import MAX_MILEAGE_KM, MILEAGE_TOO_HIGH, SALE_BEFORE_PRODUCTION
 
 NULL = pl.lit(None, dtype=pl.String)
 LOOKUP_BATCH = 20_000
@@ -705,7 +707,7 @@ class VehicleImporter(BaseImporter):
                              .alias("_owner_id"))
         today = pl.lit(datetime.date.today())
         bad_date = _("Not a date; use YYYY-MM-DD, e.g. 2025-05-01.")
-        future = _("This date is in the future.")
+        future = str(FUTURE_DATE)
         checks = [
             required("vin"),
             err("vin", pl.col("vin").is_not_null() & pl.col("_verr").is_not_null(), pl.col("_verr")),
@@ -722,9 +724,12 @@ class VehicleImporter(BaseImporter):
             err("invoice_date", pl.col("invoice_date").is_not_null() & pl.col("_idate").is_null(), bad_date),
             err("production_date", pl.col("_pdate") > today, future),
             err("sale_date", pl.col("_sdate") > today, future),
-            err("sale_date", pl.col("_sdate") < pl.col("_pdate"), _("The sale date is before the production date.")),
+            err("invoice_date", pl.col("_idate") > today, future),
+            err("sale_date", pl.col("_sdate") < pl.col("_pdate"), str(SALE_BEFORE_PRODUCTION)),
             err("mileage", pl.col("mileage").is_not_null() & (pl.col("_mileage").is_null() | (pl.col("_mileage") < 0)),
                 _("Give the mileage as a whole number of kilometres.")),
+            err("mileage", pl.col("_mileage") > MAX_MILEAGE_KM,
+                str(MILEAGE_TOO_HIGH) % {"max": f"{MAX_MILEAGE_KM:,}"}),
             err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_not_null(),
                 pl.col("_omerr")),
             err("owner_code", pl.col("owner_code").is_not_null() & pl.col("_owner_by_code").is_null(),

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..exceptions import ServiceError
+from ..paging import BadPageParameter
 
 
 def _flatten(detail):
@@ -31,6 +32,9 @@ def exception_handler(exc, context):
             fields = {"non_field_errors": exc.messages}
         first = next(iter(fields.values()))[0] if fields else _("Invalid input.")
         return Response({"code": "invalid", "detail": first, "fields": fields}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, BadPageParameter):
+        return Response({"code": "invalid", "detail": exc.message, "fields": {exc.field: [exc.message]}},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ServiceError):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         return Response({"code": exc.code, "detail": str(exc.message), "fields": fields}, status=exc.status)

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from ..exceptions import ServiceError
 from ..files import harden, private_file_response
 from ..forms import style_form
+from ..paging import checked_page
 from ..selectors import timeline_for_object
 from . import approvals, exports, services
 from .models import ExportRequest, ImportJob
@@ -270,7 +271,7 @@ class ExportRequestListView(LoginRequiredMixin, TemplateView):
         style_form(filterset.form)
         if filterset.is_bound:
             qs = filterset.qs if filterset.is_valid() else qs.none()
-        page = Paginator(qs, self.per_page).get_page(self.request.GET.get("page"))
+        page = checked_page(Paginator(qs, self.per_page), self.request.GET)
         query = self.request.GET.copy()
         query.pop("page", None)
         rows = [{"object": r, "kind_label": approvals.kind_label(r.kind)} for r in page.object_list]
