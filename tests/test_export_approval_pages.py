@@ -5,7 +5,6 @@ manager approves on the request page → the job exports → the requester downl
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from aftersales.core.imports import exports
 from aftersales.core.imports.models import ExportRequest, ImportJob
@@ -25,10 +24,7 @@ def setup(world, monkeypatch, settings, tmp_path):
     for i in range(3):
         Customer.objects.create(code=f"C{i}", name=f"客户{i}", owning_dealer=world.dealer_a,
                                 primary_phone=f"+861381234{i:04d}")
-    dealer = world.user("dealer")
-    dealer.user_permissions.add(Permission.objects.get(content_type__app_label="customers",
-                                                       codename="export_customer"))
-    world.users["dealer"] = type(dealer).objects.get(pk=dealer.pk)
+    # The shipped dealer role exports and must ask (issue 7 item 13): no permission added here.
     return world
 
 

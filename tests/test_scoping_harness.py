@@ -2,6 +2,10 @@
 
 Expected: in scope and permitted → 200; out of scope with the permission → 404 (never a leak);
 without the permission → 403 (or 404).  New models and endpoints are picked up automatically.
+
+Who sees which dealer's rows is a fixed table (``SEES``), written from the rules of DESIGN.md
+("Scoping model") and the world in ``aftersales.org.testing`` — never asked of the resolver under
+test, so a resolver that opens too much (or too little) fails here (issue 6 item 9, ADR 0012).
 """
 
 import pytest
@@ -11,6 +15,16 @@ from aftersales.core.scoping import scope_for
 from aftersales.core.testing.scope_harness import load_factories, missing_factories, scoped_endpoints
 
 pytestmark = pytest.mark.django_db
+
+# role → the dealers (A in the NORTH region, B in the EAST region) whose rows that user sees.
+# Head-office network roles see both; the field engineer covers NORTH; everyone at dealer A sees A;
+# dealer_b sees B.
+SEES = {
+    "admin": {"A", "B"}, "manager": {"A", "B"}, "agent": {"A", "B"}, "parts": {"A", "B"}, "quality": {"A", "B"},
+    "engineer": {"A"},
+    "advisor": {"A"}, "technician": {"A"}, "dealer": {"A"},
+    "dealer_b": {"B"},
+}
 
 
 def test_every_scoped_model_has_a_harness_factory():
@@ -33,16 +47,14 @@ def test_every_role_in_and_out_of_scope(world, client, settings, tmp_path):
     for model in {e.model for e in endpoints}:
         objects[model] = {"A": factories[model](world.dealer_a), "B": factories[model](world.dealer_b)}
     failures = []
-    roles = list(world.users)
-    for role in roles:
+    assert set(SEES) == set(world.users), "every user of the world needs a row in SEES"
+    for role in world.users:
         user = world.users[role]
-        scope = scope_for(user)
         token = Token.objects.create(user=user).key
         client.force_login(user)
         for ep in endpoints:
             for where, obj in objects[ep.model].items():
-                org = world.dealer_a if where == "A" else world.dealer_b
-                in_scope = scope.covers(org.pk)
+                in_scope = where in SEES[role]
                 allowed = user.has_perm(ep.permission)
                 url = ep.route.format(pk=obj.pk)
                 if ep.kind == "page":

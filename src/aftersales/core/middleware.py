@@ -46,3 +46,28 @@ class SessionIdleTimeoutMiddleware:
             if now - last >= 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now
         return self.get_response(request)
+
+
+class ServiceErrorMiddleware:
+    """A ``ServiceError`` no page view caught becomes the branded error page with its status and
+    translated message (the API's exception handler does the same as JSON): one convention for
+    refusals everywhere (``core.exceptions``, issue 6 item 11).  Views that can show the message
+    beside a field or on the object's page catch it themselves, as before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.template.response import TemplateResponse
+
+        from .exceptions import ServiceError
+
+        if not isinstance(exception, ServiceError):
+            return None
+        response = TemplateResponse(request, "core/errors/service_error.html",
+                                    {"error": exception, "message": str(exception.message), "code": exception.code},
+                                    status=exception.status)
+        return response.render()

@@ -152,13 +152,14 @@ def _is_multi(model, path: str) -> bool:
     return False
 
 
-def scope_q(model, scope: Scope) -> Q:
-    """The filter for ``model`` rows within ``scope`` (organisation paths OR granted objects)."""
+def scope_q(model, scope: Scope, rule: ScopeRule | None = None) -> Q:
+    """The filter for ``model`` rows within ``scope`` (organisation paths OR granted objects);
+    ``rule`` stands in for a model that has no ``scope_rule`` of its own (``restrict_queryset``)."""
     from django.contrib.contenttypes.models import ContentType
 
     from .models import AccessGrant
 
-    rule: ScopeRule = model.scope_rule
+    rule = rule or model.scope_rule
     org_ids = list(scope.organisation_ids)
     q = Q(pk__in=[])
     for path in rule.paths:
@@ -184,3 +185,108 @@ def scoped_models() -> list[type[models.Model]]:
     from django.apps import apps
 
     return [m for m in apps.get_models() if getattr(m, "scope_rule", None) is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Scoped reads of any queryset, and scoped writes (issue 7 item 2, issue 6 item 9, ADR 0012)
+# --------------------------------------------------------------------------------------------
+
+def restrict_queryset(qs: models.QuerySet, user, rule: ScopeRule | None = None) -> models.QuerySet:
+    """``qs`` narrowed to ``user``'s scope, for code that holds a queryset rather than a manager.
+
+    A model with its own ``scope_rule`` goes through ``restrict()`` (the one mechanism); ``rule``
+    says how to scope rows of a model that has none (e.g. export requests by their
+    ``organisation_id``), so no caller filters by organisation by hand.  Fails closed: a model with
+    neither is refused, not returned whole.
+    """
+    model = qs.model
+    if getattr(model, "scope_rule", None) is not None and hasattr(qs, "restrict"):
+        return qs.restrict(user)
+    if rule is None:
+        raise TypeError(f"{model._meta.label} has no scope rule: pass one to restrict_queryset()")
+    scope = scope_for(user)
+    if scope.everything:
+        return qs
+    if not scope.organisation_ids:
+        return qs.none()
+    return qs.filter(scope_q(model, scope, rule=rule))
+
+
+def _scoped_rows(model, user) -> models.QuerySet:
+    """``model``'s rows within ``user``'s scope, read past any custom default manager."""
+    return restrict_queryset(model.objects.all() if hasattr(model.objects, "restrict") else model._base_manager.all(),
+                             user, rule=getattr(model, "scope_rule", None))
+
+
+def is_in_scope(user, obj) -> bool:
+    """May ``user`` see ``obj``?  Objects of unscoped models (reference data) always pass."""
+    if obj is None or getattr(type(obj), "scope_rule", None) is None:
+        return True
+    if scope_for(user).everything:
+        return True
+    return _scoped_rows(type(obj), user).filter(pk=obj.pk).exists()
+
+
+def check_references(user, /, **references) -> None:
+    """Refuse a write that points at anything outside ``user``'s scope — in the service, whatever
+    the door (form, API, import, bulk action), so a forged id never gets past a narrowed form.
+
+    ``references`` are field name → model instance (or an iterable of them, for many-to-many).
+    ``user=None`` is the system (a worker, a migration, the demo seed): nothing to check.  Raises
+    :class:`~aftersales.core.exceptions.OutOfScopeError` (code ``out_of_scope``, the field named), which
+    the API answers as 400 with a field error and a page shows beside the field.  The message
+    names the kind of object, never the object: it confirms nothing outside the scope.
+    """
+    if user is None or scope_for(user).everything:
+        return
+    from django.utils.translation import gettext as _
+
+    from .exceptions import OutOfScopeError
+
+    for name, value in references.items():
+        values = [value] if value is None or isinstance(value, models.Model) else list(value)
+        by_model: dict[type, set] = {}
+        for v in values:
+            if v is not None and getattr(type(v), "scope_rule", None) is not None:
+                by_model.setdefault(type(v), set()).add(v.pk)
+        for model, pks in by_model.items():
+            seen = set(_scoped_rows(model, user).filter(pk__in=pks).values_list("pk", flat=True))
+            if seen != pks:
+                raise OutOfScopeError(
+                    _("Choose a %(model)s within your organisations.") % {"model": model._meta.verbose_name},
+                    field=name)
+
+
+def changed_references(instance, data: dict) -> dict:
+    """The foreign keys in ``data`` that point somewhere other than ``instance`` does now: an edit is
+    checked for what it changes, so a vehicle sold by another dealer stays editable by the dealer
+    that services it."""
+    changed = {}
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:  # noqa: S112  (not a model field: the service's own input)
+            continue
+        if not (field.many_to_one or field.one_to_one) or not field.concrete:
+            continue
+        new_pk = getattr(value, "pk", value)
+        if new_pk != getattr(instance, field.attname):
+            changed.update(foreign_references(type(instance), {name: value}))
+    return changed
+
+
+def foreign_references(model, data: dict) -> dict:
+    """Every foreign key (and many-to-many list) in ``data`` of a new ``model`` row."""
+    out = {}
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: S112
+            continue
+        if not (field.is_relation and field.concrete):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and field.related_model is not None:
+            value = field.related_model(pk=value)  # an id column set directly: check the row it names
+        if isinstance(value, models.Model | list | tuple | set | models.QuerySet):
+            out[name] = value
+    return out

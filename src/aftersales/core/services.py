@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .exceptions import ServiceError, StaleVersionError
 from .models import AccessGrant
+from .scoping import changed_references, check_references, foreign_references
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,6 +29,8 @@ def _label(model) -> str:
 @transaction.atomic
 def create_object[M: models.Model](model: type[M], *, actor, data: dict, m2m: dict | None = None, action: str | None = None,
                   note: str = "") -> M:
+    # Every reference the user sets is checked against their scope here, whatever the door.
+    check_references(actor, **foreign_references(model, {**data, **(m2m or {})}))
     instance = model(**data)
     instance.full_clean()
     instance.save()
@@ -50,6 +53,13 @@ def update_object[M: models.Model](instance: M, *, actor, data: dict, m2m: dict 
     has_version = hasattr(current, "version")
     if expected_version is not None and has_version and current.version != expected_version:
         raise StaleVersionError()
+    # Only what the edit changes is checked: an existing reference outside the scope (a vehicle
+    # sold by another dealer) does not stop the servicing dealer editing the rest.
+    added_m2m = {}
+    for name, values in (m2m or {}).items():
+        before_pks = set(getattr(current, name).values_list("pk", flat=True))
+        added_m2m[name] = [v for v in values if getattr(v, "pk", v) not in before_pks]
+    check_references(actor, **changed_references(current, data), **added_m2m)
     before = audit.snapshot(current)
     before_m2m = {name: sorted(str(v) for v in getattr(current, name).all()) for name in (m2m or {})}
     for key, value in data.items():
@@ -94,6 +104,10 @@ def grant_access(*, actor, organisation_id: int, obj, reason: str, expires_at=No
     existing = AccessGrant.objects.active().filter(content_type=ct, object_id=obj.pk, organisation_id=organisation_id).first()
     if existing:
         return existing
+    # An expired grant still holds the "one unrevoked grant" constraint: close it, so the object can
+    # be granted again (else the new grant failed on the constraint and answered 500).
+    AccessGrant.objects.filter(content_type=ct, object_id=obj.pk, organisation_id=organisation_id,
+                               revoked_at__isnull=True, expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
     try:
         with transaction.atomic():
             grant = AccessGrant.objects.create(

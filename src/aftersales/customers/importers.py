@@ -14,20 +14,20 @@ from typing import NamedTuple
 
 import polars as pl
 from django.db import connections, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.core.exceptions import ServiceError
 from aftersales.core.imports import vectorised as V
 from aftersales.core.imports.reading import ERRORS, ROW
 from aftersales.core.imports.registry import Column, register_importer
 from aftersales.core.imports.sql import BulkIndexes, Staging, copy_into, insert_select, reserve_ids, table
-from aftersales.core.scoping import scope_for
 from aftersales.core.validators.sanity import FUTURE_DATE
 from aftersales.org.models import Organisation, Region
 from aftersales.parts.choices import PartCategory, PartUnit
 from aftersales.parts.models import Part, Supplier
 
+from . import import_scope
 from .choices import CustomerKind, CustomerSource
 from .models import Customer, CustomerAddress, CustomerPhone, Vehicle, VehicleModel, VehicleOwnership
 from .services import name_initials
@@ -173,13 +173,6 @@ def _initials(names: pl.Series) -> pl.Series:
     return names.replace_strict(uniq, ini, default=None, return_dtype=pl.String)
 
 
-def _dealer_scope(job) -> Q:
-    scope = scope_for(job.created_by) if job.created_by is not None else None
-    if scope is None or scope.everything or (job.created_by and job.created_by.is_superuser):
-        return Q()
-    return Q(pk__in=scope.organisation_ids)
-
-
 class BaseImporter:
     kind = ""
     label = ""
@@ -267,7 +260,7 @@ class CustomerImporter(BaseImporter):
 
     def prepare(self, job):
         ctx = super().prepare(job)
-        ctx["dealers"] = _code_map(Organisation.objects.filter(_dealer_scope(job)))
+        ctx["dealers"] = _code_map(import_scope.dealers_for(job))
         cities = {}
         for name, pk in Region.objects.filter(kind="city").values_list("name", "pk"):
             cities[name] = pk
@@ -297,10 +290,12 @@ class CustomerImporter(BaseImporter):
             dup.check("code", df["_code"]).alias("_dup_code"),
             dup.check("mobile", df["_mobile"]).alias("_dup_mobile"),
         )
-        # A mobile already stored for another customer: an existing customer is updated only by number.
+        df = import_scope.customer_code_columns(df, ctx.get("job"))
+        # A mobile already stored for another of the user's customers: an existing customer is
+        # updated only by number.  Other stores' numbers are neither taken nor named (issue 7 item 2).
         owner_code = NULL
         if ctx["has_phones"]:
-            found = existing(CustomerPhone.objects.all(), "number", df["_mobile"], extra="customer__code")
+            found = existing(import_scope.phones_for(ctx.get("job")), "number", df["_mobile"], extra="customer__code")
             if found.height:
                 found = found.unique("number")
                 df = df.join(found.rename({"number": "_mobile", "customer__code": "_owner_code"}), on="_mobile",
@@ -331,7 +326,9 @@ class CustomerImporter(BaseImporter):
                 _("Unknown dealer code, or a dealer outside your organisation.")),
             too_long("address", 200), too_long("person_in_charge", 40), too_long("province", 20),
             too_long("city", 30), too_long("district", 30),
+            *import_scope.customer_code_checks(),
         ]
+        import_scope.record_refused_attempts(df, ctx)
         df = collect_errors(df, checks)
         tags = (pl.col("tags").str.replace_all(r'["\\]', "").str.split_by_regex(r"[,，;；、\s]+")
                 if hasattr(pl.col("tags").str, "split_by_regex") else
@@ -527,6 +524,12 @@ class CustomerImporter(BaseImporter):
         st.analyze()
         cust = table(connection, Customer)
         with connection.cursor() as cur:
+            # The check refused these rows; this holds if a customer moved since (issue 7 item 2).
+            cur.execute(f"SELECT COUNT(*) FROM {stage} s JOIN {cust} c ON c.code = s.code "  # noqa: S608
+                        "WHERE c.owning_dealer_id IS NOT NULL AND c.owning_dealer_id <> s.dealer_id")
+            if cur.fetchone()[0]:
+                raise ServiceError(_("Some rows would move existing customers to another dealer; nothing was "
+                                     "imported. Check the file again."), code="out_of_scope")
             cur.execute(f"SELECT COUNT(*) FROM {stage} s JOIN {cust} c ON c.code = s.code")  # noqa: S608
             updated = cur.fetchone()[0]
         insert_select(connection, Customer, {
@@ -668,7 +671,7 @@ class VehicleImporter(BaseImporter):
     def prepare(self, job):
         ctx = super().prepare(job)
         ctx["models"] = _code_map(VehicleModel.objects.all())
-        ctx["dealers"] = _code_map(Organisation.objects.filter(_dealer_scope(job)))
+        ctx["dealers"] = _code_map(import_scope.dealers_for(job))
         ctx["has_vehicles"] = Vehicle.objects.exists()
         return ctx
 
@@ -697,8 +700,10 @@ class VehicleImporter(BaseImporter):
             df = df.with_columns(pl.col("_vin").is_in(found["vin"].implode()).alias("_vin_in_db"))
             in_db = pl.col("_vin_in_db")
         # Owner by customer number first, else by mobile.
-        by_code = existing(Customer.objects.all(), "code", df["_ocode"], extra="pk")
-        by_mobile = existing(CustomerPhone.objects.all(), "number", df["_omobile"], extra="customer_id")
+        # Owners only among the user's customers: another store's customer is "no customer" (issue 7 item 2).
+        job = ctx.get("job")
+        by_code = existing(import_scope.customers_for(job), "code", df["_ocode"], extra="pk")
+        by_mobile = existing(import_scope.phones_for(job), "number", df["_omobile"], extra="customer_id")
         df = (df.join(by_code.rename({"code": "_ocode", "pk": "_owner_by_code"}).unique("_ocode"), on="_ocode",
                       how="left")
                 .join(by_mobile.rename({"number": "_omobile", "customer_id": "_owner_by_mobile"}).unique("_omobile"),
@@ -733,11 +738,12 @@ class VehicleImporter(BaseImporter):
             err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_not_null(),
                 pl.col("_omerr")),
             err("owner_code", pl.col("owner_code").is_not_null() & pl.col("_owner_by_code").is_null(),
-                _("No customer has this number.")),
+                _("None of your customers has this number.")),
             err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_null()
                 & pl.col("owner_code").is_null() & pl.col("_owner_by_mobile").is_null(),
-                _("No customer has this mobile number; import the customer first.")),
+                _("None of your customers has this mobile number; import the customer first.")),
             too_long("colour", 20), too_long("production_batch", 30),
+            *([] if import_scope.sees_all(job) else import_scope.vehicle_dealer_check()),
         ]
         df = collect_errors(df, checks)
         return df.select(

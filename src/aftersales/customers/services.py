@@ -23,6 +23,7 @@ from aftersales.core.attachments.services import attach
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import PERMISSION as VIEW_PERSONAL_DATA
 from aftersales.core.models import PersonalDataAccess
+from aftersales.core.scoping import check_references, foreign_references
 from aftersales.core.validation import FieldErrors
 
 from . import lookup
@@ -150,6 +151,8 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     """A new customer with at least one phone; ``phones`` are strings or dicts (number, label, is_primary)."""
     data = {k: v for k, v in data.items() if k not in {"code", "name_initials", "primary_phone",
                                                         "archive_completed_at"}}
+    # The owning dealer and the person in charge must be within the user's scope (issue 7 item 2).
+    check_references(actor, **foreign_references(Customer, data))
     # Every field's error at once (issue 8 item 3): a bad phone does not hide a bad ID number.
     errors = FieldErrors()
     _check_resident_id(data, errors)
@@ -383,6 +386,7 @@ def vehicle_update(vehicle: Vehicle, *, actor, data: dict, m2m: dict | None = No
 def change_owner(*, actor, vehicle: Vehicle, new_owner: Customer, on: date | None = None, reason: str = "") -> Vehicle:
     """End the current ownership and start a new one; audited on both customers' timelines."""
     on = on or timezone.localdate()
+    check_references(actor, new_owner=new_owner)
     old_owner = vehicle.owner
     if old_owner is not None and old_owner.pk == new_owner.pk:
         raise ValidationError({"new_owner": [_("This customer already owns the vehicle.")]})
@@ -450,6 +454,8 @@ def set_key_part_lot(*, actor, vehicle: Vehicle, category: str, lot_number: str,
 @transaction.atomic
 def receive_vehicle(*, actor, vehicle: Vehicle, organisation, reason: str) -> list:
     """A dealer receives a vehicle it did not sell: grant it the vehicle and its owner (audited)."""
+    # A user opens a car to their own organisation(s) only, never to another dealer (issue 7 item 2).
+    check_references(actor, organisation=organisation)
     grants = [core_services.grant_access(actor=actor, organisation_id=organisation.pk, obj=vehicle, reason=reason)]
     if vehicle.owner_id:
         grants.append(core_services.grant_access(actor=actor, organisation_id=organisation.pk, obj=vehicle.owner,

@@ -40,7 +40,7 @@ def seed_demo(*, users, actor=None, organisation_id: int | None = None, dealer_n
     now = timezone.now()
     sent = services.queue_sms(actor=actor, to="13800000001", template_code="maintenance_reminder", params={**REMINDER, **store},
                               idempotency_key="demo:reminder:1", organisation_id=organisation_id)
-    services._finish(sent, now, MessageStatus.SENDING, from_status=MessageStatus.PENDING, audited=False)
+    services._claim(sent.pk, timezone.now())
     services._finish(sent, now, MessageStatus.SENT, sent_at=now, provider_message_id="demo-1", next_attempt_at=None)
 
     services.record_consent(actor=actor, contact="13800000002", channel=ConsentChannel.SMS,
@@ -51,7 +51,7 @@ def seed_demo(*, users, actor=None, organisation_id: int | None = None, dealer_n
 
     dead = services.queue_sms(actor=actor, to="13800000003", template_code="maintenance_reminder", params={**REMINDER, **store},
                               idempotency_key="demo:reminder:3", organisation_id=organisation_id)
-    services._finish(dead, now, MessageStatus.SENDING, from_status=MessageStatus.PENDING, audited=False)
+    services._claim(dead.pk, timezone.now())
     services._finish(dead, now, MessageStatus.DEAD, attempts=dead.max_attempts, next_attempt_at=None,
                      last_error="GatewayError: 短信网关连接超时", note="GatewayError: 短信网关连接超时")
 

@@ -38,6 +38,3 @@ class LiftSuppressionForm(forms.Form):
         super().__init__(*args, **kwargs)
         style_form(self)
 
-
-class CancelMessageForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)

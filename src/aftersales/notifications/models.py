@@ -24,7 +24,7 @@ from aftersales.core.scoping import ScopeRule
 from aftersales.core.validators import mask_phone
 
 from .choices import (
-    TRANSITIONS,
+    OUTBOX_MACHINE,
     Channel,
     ConsentChannel,
     ConsentPurpose,
@@ -221,12 +221,13 @@ class OutboxMessage(BaseModel):
 
     @property
     def can_requeue(self) -> bool:
-        return self.status == MessageStatus.DEAD
+        """The state allows a re-queue (who may do it is the machine's question: ``OUTBOX_MACHINE``)."""
+        return self.status in OUTBOX_MACHINE.get("requeue").source
 
     @property
     def can_cancel(self) -> bool:
         """Not yet sent and not in a worker's hands (or dead-lettered)."""
-        return self.status != MessageStatus.SENDING and MessageStatus.CANCELLED in TRANSITIONS[self.status]
+        return self.status in OUTBOX_MACHINE.get("cancel").source
 
 
 class ContactConsent(BaseModel):

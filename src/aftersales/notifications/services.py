@@ -40,7 +40,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +50,7 @@ from aftersales.core.exceptions import ServiceError, TransitionNotAllowed
 from .choices import (
     ACCEPTED_STATUSES,
     DUE_STATUSES,
-    TRANSITIONS,
+    OUTBOX_MACHINE,
     Channel,
     ConsentChannel,
     ConsentPurpose,
@@ -315,34 +314,43 @@ def sent_today(message: OutboxMessage, now: dt.datetime) -> int:
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Atomically move a due message to ``sending``; only one worker gets True.
+    """Move a due message to ``sending`` (the machine's ``claim``); only one worker gets True.
 
-    ``next_attempt_at`` becomes the claim's lease: a worker that dies while sending leaves a row the
-    periodic job releases once the lease has passed.
+    The row is locked and moved in its own short transaction, so the claim is visible to other
+    workers before the network call.  ``next_attempt_at`` becomes the claim's lease: a worker that
+    dies while sending leaves a row the periodic job releases once the lease has passed.
     """
-    return bool(
-        OutboxMessage.objects
-        .filter(pk=message_id, status__in=DUE_STATUSES)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=MessageStatus.SENDING, next_attempt_at=now + _sending_lease(), updated_at=now,
-                version=F("version") + 1)
-    )
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        return False
+    try:
+        OUTBOX_MACHINE.fire(message, "claim", actor=None, context={"now": now},
+                            fields={"next_attempt_at": now + _sending_lease(), "updated_at": now})
+    except ServiceError:  # not due, not in a due state, or another worker was first
+        return False
+    return True
 
 
-def _finish(message: OutboxMessage, now: dt.datetime, status: str, *, note: str = "", audited: bool = True,
+# The worker's outcome → the machine's transition out of ``sending`` (or ``sent`` for receipts).
+_OUTCOME = {
+    MessageStatus.SENT: "sent", MessageStatus.FAILED: "retry", MessageStatus.DEAD: "dead",
+    MessageStatus.DEFERRED: "defer", MessageStatus.CANCELLED: "block",
+    MessageStatus.DELIVERED: "delivered", MessageStatus.UNDELIVERED: "undelivered",
+}
+
+
+def _finish(message: OutboxMessage, now: dt.datetime, status: str, *, note: str = "",
             from_status: str = MessageStatus.SENDING, **fields) -> OutboxMessage:
-    """Record a transition from ``from_status`` (conditional, so a lost claim changes nothing)."""
-    if status not in TRANSITIONS[from_status]:
+    """Record the worker's outcome through the machine (a lost claim changes nothing)."""
+    name = _OUTCOME.get(status)
+    transition = OUTBOX_MACHINE.get(name) if name else None
+    if transition is None or from_status not in transition.source:
         raise TransitionNotAllowed(f"{from_status} → {status}")
-    with transaction.atomic():
-        changed = (OutboxMessage.objects.filter(pk=message.pk, status=from_status)
-                   .update(status=status, updated_at=now, version=F("version") + 1, **fields))
-        if changed and audited:
-            audit.record(actor=None, action=f"notifications.message.{status}", obj=message,
-                         changes={"status": [from_status, status]}, note=note[:1000])
-    if not changed:
+    try:
+        OUTBOX_MACHINE.fire(message, name, actor=None, note=note, fields={"updated_at": now, **fields})
+    except TransitionNotAllowed:
         logger.warning("outbox message %s was no longer %s when recording %s", message.pk, from_status, status)
-    message.refresh_from_db()
+        message.refresh_from_db()
     return message
 
 
@@ -353,7 +361,7 @@ def _record_failure(message: OutboxMessage, now: dt.datetime, error: str, *, per
                        next_attempt_at=None)
     delay = backoff_delay(failures)
     jitter = dt.timedelta(seconds=random.uniform(0, delay.total_seconds() * 0.1))
-    return _finish(message, now, MessageStatus.FAILED, audited=False, attempts=failures, last_error=error,
+    return _finish(message, now, MessageStatus.FAILED, attempts=failures, last_error=error,
                    next_attempt_at=now + delay + jitter)
 
 
@@ -421,7 +429,7 @@ def deliver(message_id: int, *, now: dt.datetime | None = None) -> OutboxMessage
         if kind == "cancel":
             return _finish(message, now, MessageStatus.CANCELLED, note=str(value), last_error=str(value),
                            next_attempt_at=None)
-        return _finish(message, now, MessageStatus.DEFERRED, audited=False, next_attempt_at=value)
+        return _finish(message, now, MessageStatus.DEFERRED, next_attempt_at=value)
     try:
         provider_id = _send(message)
     except PermanentGatewayError as exc:
@@ -462,41 +470,36 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
 
 # --- administrator actions -------------------------------------------------------------------------
 
+@OUTBOX_MACHINE.performs("requeue")
+def _requeue_action(message: OutboxMessage, *, actor, reason: str = "", expected_version=None) -> OutboxMessage:
+    return requeue(actor=actor, message=message, note=reason, expected_version=expected_version)
+
+
 @transaction.atomic
-def requeue(*, actor, message: OutboxMessage, note: str = "", now: dt.datetime | None = None) -> OutboxMessage:
+def requeue(*, actor, message: OutboxMessage, note: str = "", now: dt.datetime | None = None,
+            expected_version: int | None = None) -> OutboxMessage:
     """Give a dead-lettered message a fresh set of attempts; audited, delivered after commit."""
     now = _now(now)
-    current = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if current.status != MessageStatus.DEAD:
-        raise TransitionNotAllowed(_("Only dead-lettered messages can be re-queued."))
-    OutboxMessage.objects.filter(pk=current.pk).update(
-        status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, last_error="", updated_at=now,
-        version=F("version") + 1,
-    )
-    audit.record(actor=actor, action="notifications.message.requeued", obj=current,
-                 changes={"status": [current.status, MessageStatus.PENDING], "attempts": [current.attempts, 0]},
-                 note=note or current.last_error[:1000])
-    _enqueue_on_commit(current.pk)
-    message.refresh_from_db()
+    last_error = OutboxMessage.objects.filter(pk=message.pk).values_list("last_error", flat=True).first() or ""
+    OUTBOX_MACHINE.fire(message, "requeue", actor=actor, expected_version=expected_version,
+                        note=note or last_error[:1000], audit_fields=("attempts",),
+                        fields={"attempts": 0, "next_attempt_at": now, "last_error": "", "updated_at": now})
+    _enqueue_on_commit(message.pk)
     return message
+
+
+@OUTBOX_MACHINE.performs("cancel")
+def _cancel_action(message: OutboxMessage, *, actor, reason: str = "", expected_version=None) -> OutboxMessage:
+    return cancel_message(actor=actor, message=message, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic
-def cancel_message(*, actor, message: OutboxMessage, reason: str, now: dt.datetime | None = None) -> OutboxMessage:
+def cancel_message(*, actor, message: OutboxMessage, reason: str, now: dt.datetime | None = None,
+                   expected_version: int | None = None) -> OutboxMessage:
     """Stop a message that has not gone out (or discard a dead letter); a reason is required."""
     now = _now(now)
-    if not (reason or "").strip():
-        raise ServiceError(_("A reason is required."), field="reason", code="required")
-    current = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if not current.can_cancel:
-        raise TransitionNotAllowed(_("This message can no longer be cancelled."))
-    OutboxMessage.objects.filter(pk=current.pk).update(
-        status=MessageStatus.CANCELLED, next_attempt_at=None, updated_at=now, version=F("version") + 1,
-    )
-    audit.record(actor=actor, action="notifications.message.cancelled", obj=current,
-                 changes={"status": [current.status, MessageStatus.CANCELLED]}, note=reason.strip()[:1000])
-    message.refresh_from_db()
-    return message
+    return OUTBOX_MACHINE.fire(message, "cancel", actor=actor, reason=reason, expected_version=expected_version,
+                               fields={"next_attempt_at": None, "updated_at": now})
 
 
 # --- SMS templates --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from aftersales.core.views.generic import (
     ObjectListView,
     ScopedObjectMixin,
 )
+from aftersales.core.views.transitions import ObjectTransitionView
 
 from . import filtersets, forms, selectors, services, tables
 from .models import ContactConsent, OutboxMessage, SmsTemplate, Suppression
@@ -111,7 +112,6 @@ class OutboxDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         message = ctx["object"]
         user = self.request.user
-        can_change = user.has_perm(selectors.CHANGE_OUTBOX)
         show_contact = can_see_personal_data(user)
         if show_contact:
             audit.log_personal_data_access(
@@ -120,42 +120,15 @@ class OutboxDetailView(ObjectDetailView):
             )
         ctx.update(
             recipient=message.to if show_contact else message.masked_to,
-            can_requeue=can_change and message.can_requeue,
-            can_cancel=can_change and message.can_cancel,
-            cancel_form=forms.CancelMessageForm(),
         )
         return ctx
 
 
-class _OutboxActionView(ScopedObjectMixin, PermissionRequiredMixin, View):
+class OutboxTransitionView(ObjectTransitionView):
+    """Re-queue and cancel (the outbox machine's user transitions, ``choices.OUTBOX_MACHINE``)."""
+
     model = OutboxMessage
     selector = selectors.outbox_list
-    permission_required = selectors.CHANGE_OUTBOX
-
-
-class OutboxRequeueView(_OutboxActionView):
-    def post(self, request, pk):
-        message = self.get_object()
-        try:
-            services.requeue(actor=request.user, message=message)
-            messages.success(request, gettext("The message was re-queued and will be sent shortly."))
-        except ServiceError as exc:
-            messages.error(request, str(exc.message))
-        return HttpResponseRedirect(message.get_absolute_url())
-
-
-class OutboxCancelView(_OutboxActionView):
-    def post(self, request, pk):
-        message = self.get_object()
-        form = forms.CancelMessageForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ServiceError(gettext("A reason is required."), field="reason")
-            services.cancel_message(actor=request.user, message=message, reason=form.cleaned_data["reason"])
-            messages.success(request, gettext("The message was cancelled."))
-        except ServiceError as exc:
-            messages.error(request, str(exc.message))
-        return HttpResponseRedirect(message.get_absolute_url())
 
 
 # --- SMS templates ---------------------------------------------------------------------------------

@@ -36,8 +36,8 @@ def exception_handler(exc, context):
         return Response({"code": "invalid", "detail": exc.message, "fields": {exc.field: [exc.message]}},
                         status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ServiceError):
-        fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        return Response({"code": exc.code, "detail": str(exc.message), "fields": fields}, status=exc.status)
+        # The one error convention (core.exceptions): the code decides the status, here and on pages.
+        return Response({"code": exc.code, "detail": str(exc.message), "fields": exc.fields}, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

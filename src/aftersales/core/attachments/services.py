@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..exceptions import ServiceError
+from ..scoping import check_references
 from . import sniffing
 from .choices import ALLOWED_TYPES, AttachmentKind
 from .models import Attachment
@@ -32,6 +33,8 @@ def attach(*, actor, parent, file, kind: str, title: str = "") -> Attachment:
     content is not a type this ``kind`` accepts (the name and the browser's Content-Type are
     ignored), or when an image does not decode. Images get a JPEG thumbnail at once: it is small
     work, and a page can show it on the next request instead of waiting for a worker."""
+    # The record must be one the user may see, whatever door the upload came through (issue 7 item 2).
+    check_references(actor, parent=parent)
     if kind not in AttachmentKind.values:
         raise ServiceError(_("Unknown attachment type."), code="invalid_kind", field="kind")
     size = getattr(file, "size", None)

@@ -1,7 +1,7 @@
 """Manager's approval of large exports (R-CUS-7 item 8: "exports of more than 1,000 customers need a
 manager's approval"): services (writes) and selectors (reads) for :class:`ExportRequest`.
 
-State machine (statuses in ``ExportRequest.Status``, transitions in ``EXPORT_REQUEST_TRANSITIONS``)::
+State machine (``choices.EXPORT_REQUEST_MACHINE``, on the kernel's ``core.fsm``, ADR 0007)::
 
     pending ──approve──▶ approved ──(job done)──▶ exported ──(download window over)──▶ expired
        │                    └──────(job failed / filter grew)──▶ failed
@@ -9,9 +9,9 @@ State machine (statuses in ``ExportRequest.Status``, transitions in ``EXPORT_REQ
        ├──cancel──▶ cancelled        (the requester)
        └──(not decided in time)──▶ expired
 
-Every transition is one service below, runs in a transaction on the locked row, refuses a move the
-table does not allow (409) and writes an audit event ``core.export_request.<status>`` with the actor
-and ``status: [old, new]``.
+Every transition is one service below that fires the machine: in a transaction on the locked row,
+checking the version, who may decide (403) and the state (409 with the reason), writing the audit
+event ``core.export_request.<status>`` with the actor and ``status: [old, new]``.
 
 Rules:
 
@@ -52,11 +52,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit
-from ..exceptions import ServiceError, TransitionNotAllowed
+from ..exceptions import (
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceError,
+    StaleVersionError,
+    TransitionNotAllowed,
+)
 from ..registry import WorkItem
-from ..scoping import scope_for
+from ..scoping import ScopeRule, restrict_queryset, scope_for
 from . import exports
-from .models import EXPORT_REQUEST_TRANSITIONS, ExportRequest, ImportJob
+from .choices import EXPORT_REQUEST_MACHINE, IMPORT_JOB_MACHINE
+from .models import ExportRequest, ImportJob
 from .registry import Exporter, exporters, get_exporter
 
 log = logging.getLogger(__name__)
@@ -73,9 +80,8 @@ QUEUED_JOB_AFTER = dt.timedelta(days=1)
 export_request_notice = Signal()
 
 
-class ApprovalDenied(ServiceError):
-    code = "permission_denied"
-    status = 403
+class ApprovalDenied(PermissionDeniedError):
+    """Who may decide or cancel says no (403)."""
 
 
 def pending_days() -> int:
@@ -118,14 +124,17 @@ def describe_params(params: dict) -> str:
     return "; ".join(shown) or "—"
 
 
+# A request belongs to the requester's organisation (a plain id column: core sits below org).
+REQUEST_SCOPE = ScopeRule(paths=("organisation_id",))
+
+
 def _in_scope(user, organisation_id) -> bool:
-    scope = scope_for(user)
-    return scope.everything or (organisation_id is not None and organisation_id in scope.organisation_ids)
+    """Does ``user``'s scope cover the organisation?  Asked of the scope object, never by hand."""
+    return scope_for(user).covers(organisation_id)
 
 
 def _scoped(qs: QuerySet, user) -> QuerySet:
-    scope = scope_for(user)
-    return qs if scope.everything else qs.filter(organisation_id__in=list(scope.organisation_ids))
+    return restrict_queryset(qs, user, rule=REQUEST_SCOPE)
 
 
 def _notice(recipients, title: str, *, body: str = "", url: str = "", level: str = "info") -> None:
@@ -179,19 +188,14 @@ def approvers_for(export_request: ExportRequest) -> list:
 
 
 def may_decide(user, export_request: ExportRequest) -> bool:
-    return (export_request.status == Status.PENDING and export_request.requested_by_id != user.pk
-            and export_request.kind in approvable_kinds(user) and _in_scope(user, export_request.organisation_id))
+    return EXPORT_REQUEST_MACHINE.may_fire(export_request, "approve", user=user)
 
 
 def allowed_actions(*, user, export_request: ExportRequest) -> list[str]:
-    """What the page and the API offer ``user`` on this request."""
-    actions = []
-    if may_decide(user, export_request):
-        actions += ["approve", "reject"]
-    own = export_request.requested_by_id == user.pk
-    if own and export_request.status == Status.PENDING:
-        actions.append("cancel")
-    if own and export_request.status == Status.EXPORTED:
+    """What the page and the API offer ``user`` on this request: the machine's transitions this user
+    may fire now, and the download of an exported file for the requester."""
+    actions = [t.name for t in EXPORT_REQUEST_MACHINE.available(export_request, user=user)]
+    if export_request.requested_by_id == user.pk and export_request.status == Status.EXPORTED:
         actions.append("download")
     return actions
 
@@ -236,25 +240,18 @@ class ExportRequestFilterSet(django_filters.FilterSet):
 
 # --- services -----------------------------------------------------------------------------------
 
-def _transition(export_request: ExportRequest, *, actor, to: str, note: str = "", **fields) -> ExportRequest:
-    """Move the (locked) request to ``to`` if the table allows it; audited with old → new."""
-    current = ExportRequest.objects.select_for_update().get(pk=export_request.pk)
-    old = current.status
-    if to not in EXPORT_REQUEST_TRANSITIONS[old]:
-        raise TransitionNotAllowed(
-            _("This request is “%(status)s”: it cannot become “%(new)s”.")
-            % {"status": current.get_status_display(), "new": Status(to).label})
-    current.status = to
-    changes = {"status": [old, to]}
-    for name, value in fields.items():
-        changes[name] = [getattr(current, name), value]
-        setattr(current, name, value)
-    current.full_clean()
-    current.save()
-    audit.record(actor=actor, action=f"core.export_request.{to}", obj=current,
-                 changes={k: v for k, v in changes.items() if k not in ("job",)}, note=note[:1000])
-    export_request.__dict__.update(current.__dict__)
-    return current
+_BY_TARGET = {t.target: t.name for t in EXPORT_REQUEST_MACHINE.transitions}
+
+
+def _transition(export_request: ExportRequest, *, actor, to: str, note: str = "", expected_version=None,
+                **fields) -> ExportRequest:
+    """Fire the machine's transition to ``to``; the extra ``fields`` are written and audited with it
+    (except the job, which the event names in its note)."""
+    name = _BY_TARGET[to]
+    return EXPORT_REQUEST_MACHINE.fire(export_request, name, actor=actor, reason=note,
+                                       expected_version=expected_version, fields=fields,
+                                       audit_fields=[k for k in fields if k != "job"],
+                                       check_permission=not EXPORT_REQUEST_MACHINE.get(name).system)
 
 
 @transaction.atomic
@@ -297,24 +294,34 @@ def _user_name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "—"
 
 
-def _check_decider(actor, export_request: ExportRequest) -> None:
+def decider_refusal(actor, export_request: ExportRequest) -> ApprovalDenied | None:
+    """Why ``actor`` may not approve or reject this request (None when they may)."""
     if actor is None or export_request.kind not in approvable_kinds(actor):
-        raise ApprovalDenied(_("You may not approve exports of %(kind)s.") % {"kind": kind_label(export_request.kind)})
+        return ApprovalDenied(_("You may not approve exports of %(kind)s.") % {"kind": kind_label(export_request.kind)})
     if export_request.requested_by_id == actor.pk:
-        raise ApprovalDenied(_("You cannot decide your own export request; another manager must."))
+        return ApprovalDenied(_("You cannot decide your own export request; another manager must."))
     if not _in_scope(actor, export_request.organisation_id):
-        raise ApprovalDenied(_("This request is outside your organisations."))
+        return ApprovalDenied(_("This request is outside your organisations."))
+    return None
+
+
+def _check_decider(actor, export_request: ExportRequest) -> None:
+    refused = decider_refusal(actor, export_request)
+    if refused is not None:
+        raise refused
 
 
 @transaction.atomic
 def export_request_approve(*, actor, export_request: ExportRequest, note: str = "",
-                           enqueue: bool = True) -> ExportRequest:
+                           enqueue: bool = True, expected_version: int | None = None) -> ExportRequest:
     """Approve: re-count as the requester, start the export job after commit, tell the requester."""
     _check_decider(actor, export_request)
     locked = ExportRequest.objects.select_for_update().select_related("requested_by").get(pk=export_request.pk)
-    if locked.status != Status.PENDING:
-        raise TransitionNotAllowed(_("This request is “%(status)s”: it cannot be approved any more.")
-                                   % {"status": locked.get_status_display()})
+    if expected_version is not None and locked.version != int(expected_version):
+        raise StaleVersionError()
+    refused = EXPORT_REQUEST_MACHINE.refusal(locked, EXPORT_REQUEST_MACHINE.get("approve"), user=actor)
+    if refused is not None:  # checked before counting and creating the job; fired below
+        raise refused
     count = exports.export_count(actor=locked.requested_by, kind=locked.kind, params=locked.params,
                                  fmt=locked.format)[2]
     if not exports.within_approval(count, locked.row_count):
@@ -327,7 +334,7 @@ def export_request_approve(*, actor, export_request: ExportRequest, note: str = 
         owner=locked.requested_by, kind=locked.kind, params=locked.params, fmt=locked.format,
         options={"export_request": locked.pk, "approved_rows": locked.row_count},
         organisation_id=locked.organisation_id, language=locked.language, enqueue=enqueue)
-    result = _transition(export_request, actor=actor, to=Status.APPROVED, note=note,
+    result = _transition(export_request, actor=actor, to=Status.APPROVED, note=note.strip(),
                          decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()[:500], job=job)
     with translation.override(locked.language or settings.LANGUAGE_CODE):
         _notice([locked.requested_by], _("Your export request #%(id)s was approved") % {"id": locked.pk},
@@ -337,14 +344,15 @@ def export_request_approve(*, actor, export_request: ExportRequest, note: str = 
 
 
 @transaction.atomic
-def export_request_reject(*, actor, export_request: ExportRequest, note: str) -> ExportRequest:
+def export_request_reject(*, actor, export_request: ExportRequest, note: str,
+                          expected_version: int | None = None) -> ExportRequest:
     """Reject with a note saying why; the requester is told."""
     _check_decider(actor, export_request)
     note = (note or "").strip()
     if not note:
         raise ServiceError(_("Say why the export is rejected."), field="note", code="required")
     result = _transition(export_request, actor=actor, to=Status.REJECTED, note=note,
-                         decided_by=actor, decided_at=timezone.now(), decision_note=note[:500])
+                         expected_version=expected_version, decided_by=actor, decided_at=timezone.now(), decision_note=note[:500])
     with translation.override(result.language or settings.LANGUAGE_CODE):
         _notice([result.requested_by], _("Your export request #%(id)s was rejected") % {"id": result.pk},
                 body=note, url=result.get_absolute_url(), level="danger")
@@ -352,11 +360,31 @@ def export_request_reject(*, actor, export_request: ExportRequest, note: str) ->
 
 
 @transaction.atomic
-def export_request_cancel(*, actor, export_request: ExportRequest, note: str = "") -> ExportRequest:
+def export_request_cancel(*, actor, export_request: ExportRequest, note: str = "",
+                          expected_version: int | None = None) -> ExportRequest:
     """The requester withdraws a request that has not been decided yet."""
     if actor is None or export_request.requested_by_id != actor.pk:
         raise ApprovalDenied(_("Only the person who asked may cancel the request."))
-    return _transition(export_request, actor=actor, to=Status.CANCELLED, note=note)
+    return _transition(export_request, actor=actor, to=Status.CANCELLED, note=note, expected_version=expected_version)
+
+
+# Pages and API fire the user transitions through these (``EXPORT_REQUEST_MACHINE.perform``).
+@EXPORT_REQUEST_MACHINE.performs("approve")
+def _approve_action(export_request, *, actor, reason="", expected_version=None):
+    return export_request_approve(actor=actor, export_request=export_request, note=reason,
+                                  expected_version=expected_version)
+
+
+@EXPORT_REQUEST_MACHINE.performs("reject")
+def _reject_action(export_request, *, actor, reason="", expected_version=None):
+    return export_request_reject(actor=actor, export_request=export_request, note=reason,
+                                 expected_version=expected_version)
+
+
+@EXPORT_REQUEST_MACHINE.performs("cancel")
+def _cancel_action(export_request, *, actor, reason="", expected_version=None):
+    return export_request_cancel(actor=actor, export_request=export_request, note=reason,
+                                 expected_version=expected_version)
 
 
 @transaction.atomic
@@ -404,7 +432,7 @@ def export_request_download(*, actor, export_request: ExportRequest, ip_address=
     if actor is None or export_request.requested_by_id != actor.pk:
         raise ApprovalDenied(_("Only the person who asked for the export may download the file."))
     if export_request.status != Status.EXPORTED or export_request.job is None:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     fh = exports.export_download(actor=actor, job=export_request.job, obj=export_request, ip_address=ip_address)
     return fh, export_request.job.original_filename
 
@@ -431,10 +459,12 @@ def housekeeping(*, now: dt.datetime | None = None) -> dict:
         stuck = ((job.status == ImportJob.Status.APPLYING and (job.heartbeat_at or job.created_at) < stale)
                  or (job.status == ImportJob.Status.UPLOADED and job.created_at < now - QUEUED_JOB_AFTER))
         if stuck:
-            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=ImportJob.Status.FAILED, finished_at=now,
-                message=_("The export stopped (the worker did not finish it). Ask for a new approval."))
-            job.refresh_from_db()
+            message = _("The export stopped (the worker did not finish it). Ask for a new approval.")
+            try:
+                IMPORT_JOB_MACHINE.fire(job, "fail", actor=None, note=message,
+                                        fields={"finished_at": now, "message": message})
+            except TransitionNotAllowed:
+                job.refresh_from_db()  # it finished meanwhile
         if not job.is_running:
             export_request_job_finished(job=job)
             counts["settled"] += 1

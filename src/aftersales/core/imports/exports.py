@@ -15,6 +15,7 @@ needed), so an approval can never cover a much bigger export than the manager sa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError
+from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
+from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .registry import Exporter, get_exporter
 
@@ -63,7 +65,7 @@ def export_count(*, actor, kind: str, params: dict, fmt: str = "csv"):
         raise ServiceError(_("Choose CSV or Excel (.xlsx)."), field="format")
     exporter = _exporter(kind)
     if actor is None or not actor.has_perm(exporter.permission):
-        raise ServiceError(_("You may not export %(kind)s.") % {"kind": exporter.label}, code="permission_denied")
+        raise PermissionDeniedError(_("You may not export %(kind)s.") % {"kind": exporter.label})
     qs = exporter.queryset(actor, params)
     return exporter, qs, qs.count()
 
@@ -205,10 +207,9 @@ def export_download(*, actor, job: ImportJob, obj=None, ip_address=None):
     """Open a finished export job's file for its owner, logging the download (PIPL); the caller
     streams the returned file object."""
     if not job.is_export or job.status != ImportJob.Status.DONE or not job.output_file:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     if actor is None or job.created_by_id != actor.pk:
-        raise ServiceError(_("Only the person who asked for the export may download the file."),
-                           code="permission_denied")
+        raise PermissionDeniedError(_("Only the person who asked for the export may download the file."))
     exporter = get_exporter(job.kind.removeprefix("export:"))
     with transaction.atomic():
         audit.log_personal_data_access(
@@ -272,8 +273,8 @@ def _run_export(job: ImportJob) -> None:
     params = job.options.get("params", {})
     approved_rows = job.options.get("approved_rows")
     now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.APPLYING, phase="export", started_at=now,
-                                               heartbeat_at=now, attempts=job.attempts + 1)
+    IMPORT_JOB_MACHINE.fire(job, "export", actor=None, fields={"phase": "export", "started_at": now,
+                                                              "heartbeat_at": now, "attempts": job.attempts + 1})
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             exporter, qs, count = export_prepare(actor=job.created_by, kind=kind, params=params, fmt=fmt,
@@ -300,17 +301,21 @@ def _run_export(job: ImportJob) -> None:
             with transaction.atomic():
                 log_export(actor=job.created_by, exporter=exporter, count=written, params=params, fmt=fmt, obj=obj,
                            why=why)
-                ImportJob.objects.filter(pk=job.pk).update(
-                    status=ImportJob.Status.DONE, output_file=str(target.relative_to(Path(settings.MEDIA_ROOT))),
-                    rows_processed=written, total_rows=written, valid_rows=written, finished_at=timezone.now(),
-                    result={"rows": written})
+                IMPORT_JOB_MACHINE.fire(job, "done", actor=None, fields={
+                    "output_file": str(target.relative_to(Path(settings.MEDIA_ROOT))), "rows_processed": written,
+                    "total_rows": written, "valid_rows": written, "finished_at": timezone.now(),
+                    "result": {"rows": written}})
     except ServiceError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=str(exc.message),
-                                                   finished_at=timezone.now())
+        _export_failed(job, str(exc.message))
     except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-            message=_("The export stopped because of an internal error (%(error)s).") % {"error": type(exc).__name__})
+        _export_failed(job, _("The export stopped because of an internal error (%(error)s).")
+                       % {"error": type(exc).__name__})
+
+
+def _export_failed(job: ImportJob, message: str) -> None:
+    with contextlib.suppress(TransitionNotAllowed):  # finished meanwhile: leave it
+        IMPORT_JOB_MACHINE.fire(job, "fail", actor=None, note=message,
+                                fields={"message": message, "finished_at": timezone.now()})
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:

@@ -11,29 +11,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import EXPORT_REQUEST_MACHINE, ExportRequestStatus, ImportJobStatus, ImportMode
+
 
 def import_upload_to(instance, filename: str) -> str:
     return f"imports/{timezone.now():%Y%m}/{filename}"
 
 
 class ImportJob(models.Model):
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        VALIDATING = "validating", _("Validating")
-        VALIDATED = "validated", _("Checked")
-        APPLYING = "applying", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    class Mode(models.TextChoices):
-        ALL = "all", _("All rows")
-        VALID_ONLY = "valid_only", _("Valid rows only")
+    Status = ImportJobStatus
+    Mode = ImportMode
 
     ACTIVE = (Status.VALIDATING, Status.APPLYING)
 
     kind = models.CharField(_("import type"), max_length=30)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    # Bumped by every state-machine transition (core.fsm): a decision on a stale page is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     organisation_id = models.BigIntegerField(null=True, blank=True)
@@ -93,19 +87,11 @@ class ImportJob(models.Model):
 class ExportRequest(models.Model):
     """A request to export more rows of personal data than the exporter's approval threshold.
 
-    An explicit, audited state machine (DESIGN.md rule 3): the statuses are below, the allowed
-    transitions are :data:`EXPORT_REQUEST_TRANSITIONS`, each transition is a service in
-    ``core.imports.approvals`` that writes an audit event with the actor and old → new status.
+    An explicit, audited state machine (DESIGN.md rule 3, ADR 0007): statuses and transitions are
+    ``choices.EXPORT_REQUEST_MACHINE``; the services in ``core.imports.approvals`` fire them.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Approved, exporting")
-        EXPORTED = "exported", _("Exported")
-        FAILED = "failed", _("Export failed")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
-        EXPIRED = "expired", _("Expired")
+    Status = ExportRequestStatus
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -118,6 +104,7 @@ class ExportRequest(models.Model):
     reason = models.CharField(_("reason"), max_length=300,
                               help_text=_("Why the data is needed; kept in the personal data access log."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     organisation_id = models.BigIntegerField(null=True, blank=True)
@@ -157,16 +144,5 @@ class ExportRequest(models.Model):
         return self.status in (self.Status.PENDING, self.Status.APPROVED)
 
 
-# Allowed transitions, in one place (DESIGN.md rule 3).  ``approved`` → ``exported``/``failed`` is
-# the worker's; ``exported`` → ``expired`` removes the file when the download window has passed.
-S = ExportRequest.Status
-EXPORT_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PENDING: (S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED),
-    S.APPROVED: (S.EXPORTED, S.FAILED),
-    S.EXPORTED: (S.EXPIRED,),
-    S.FAILED: (),
-    S.REJECTED: (),
-    S.CANCELLED: (),
-    S.EXPIRED: (),
-}
-del S
+# The graph {state: (targets…)}, derived from the machine in ``choices.py`` (ADR 0007).
+EXPORT_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = EXPORT_REQUEST_MACHINE.graph()

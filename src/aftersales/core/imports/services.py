@@ -29,8 +29,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..exceptions import ServiceError
+from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
 from . import exports
+from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .reading import (
     DEFAULT_CHUNK_ROWS,
@@ -63,6 +64,21 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(Path(settings.MEDIA_ROOT)))
 
 
+def _move(job: ImportJob, name: str, *, actor=None, check_permission: bool = False, **fields) -> None:
+    """Fire the job machine's transition ``name`` (``choices.IMPORT_JOB_MACHINE``): locked, versioned,
+    the state and ``fields`` written together; ``job`` is refreshed.  The worker's moves pass no actor."""
+    IMPORT_JOB_MACHINE.fire(job, name, actor=actor, check_permission=check_permission, fields=fields,
+                            note=str(fields.get("message", "")))
+
+
+def _fail(job: ImportJob, message, **fields) -> None:
+    """The job failed (from whatever running state it is in); a job already finished stays as it is."""
+    try:
+        _move(job, "fail", message=str(message), finished_at=timezone.now(), **fields)
+    except TransitionNotAllowed:
+        log.warning("import %s: not marked failed, it is already %s", job.pk, job.status)
+
+
 def _save(job: ImportJob, **fields) -> None:
     """Update some columns now (outside any import transaction) and on the instance."""
     for k, v in fields.items():
@@ -77,7 +93,7 @@ def _organisation_of(actor) -> int | None:
 
 def _check_permission(actor, importer) -> None:
     if actor is not None and not actor.has_perm(importer.permission):
-        raise ServiceError(_("You may not import %(kind)s.") % {"kind": importer.label}, code="permission_denied")
+        raise PermissionDeniedError(_("You may not import %(kind)s.") % {"kind": importer.label})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +200,7 @@ def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJo
         return job
     importer = get_importer(job.kind)
     now = timezone.now()
-    _save(job, status=ImportJob.Status.VALIDATING, phase="validate", started_at=now, heartbeat_at=now,
+    _move(job, "validate", phase="validate", started_at=now, heartbeat_at=now,
           attempts=job.attempts + 1, rows_processed=0, total_rows=0, valid_rows=0, error_rows=0,
           error_count=0, message="")
     workdir = job_dir(job)
@@ -194,11 +210,10 @@ def run_validation(job_id: int, *, progress: Progress | None = None) -> ImportJo
         with translation.override(job.language or settings.LANGUAGE_CODE):
             _validate(job, importer, workdir, progress)
     except ImportFileError as exc:
-        _save(job, status=ImportJob.Status.FAILED, message=exc.message, finished_at=timezone.now())
+        _fail(job, exc.message)
     except Exception as exc:  # the job reports instead of crashing the worker
         log.exception("import %s: validation crashed", job.pk)
-        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-              message=_("The check stopped because of an internal error (%(error)s). Nothing was imported.")
+        _fail(job, _("The check stopped because of an internal error (%(error)s). Nothing was imported.")
               % {"error": type(exc).__name__})
     if progress:
         progress(job)
@@ -254,7 +269,7 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
     if processed == 0:
         raise ImportFileError(_("The file has headers but no data rows."))
     result = dict(job.result or {}, first_errors=first_errors)
-    _save(job, status=ImportJob.Status.VALIDATED, total_rows=processed, error_report=_rel(report_path),
+    _move(job, "validated", total_rows=processed, error_report=_rel(report_path),
           result=result, phase="validated", heartbeat_at=timezone.now())
 
 
@@ -273,8 +288,8 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
         raise ServiceError(_("Choose “all” or “valid rows only”."), field="mode")
     job.refresh_from_db()
     if job.status != ImportJob.Status.VALIDATED:
-        raise ServiceError(_("This import cannot be applied now (status: %(status)s).")
-                           % {"status": job.get_status_display()}, code="transition_not_allowed")
+        raise TransitionNotAllowed(_("This import cannot be applied now (status: %(status)s).")
+                                   % {"status": job.get_status_display()})
     if mode == ImportJob.Mode.ALL and job.error_rows:
         raise ServiceError(
             _("%(count)d rows have errors, so “import all” is not possible. Correct the file and upload it "
@@ -283,11 +298,11 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
     if not job.valid_rows:
         raise ServiceError(_("There are no valid rows to import."), code="no_valid_rows")
     with transaction.atomic():
-        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
-            status=ImportJob.Status.APPLYING, mode=mode, phase="apply", rows_processed=0,
-            heartbeat_at=timezone.now(), attempts=0)
-        if not claimed:
-            raise ServiceError(_("This import is already being applied."), code="transition_not_allowed")
+        try:
+            _move(job, "apply", actor=actor, check_permission=check_permission, mode=mode, phase="apply",
+                  rows_processed=0, heartbeat_at=timezone.now(), attempts=0)
+        except TransitionNotAllowed:
+            raise TransitionNotAllowed(_("This import is already being applied.")) from None
         if enqueue:
             from .tasks import apply_import
 
@@ -359,14 +374,13 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 reason=_("Import of %(kind)s from %(file)s") % {"kind": importer.label, "file": job.original_filename})
             now = timezone.now()
             full = dict(job.result or {}, **result)
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, phase="done", result=full,
-                                                       rows_processed=job.valid_rows, finished_at=now,
-                                                       heartbeat_at=now, message="")
+            _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
+                  heartbeat_at=now, message="")
     except Exception as exc:
         log.exception("import %s: apply failed", job.pk)
         message = str(getattr(exc, "message", "")) or _(
             "The import stopped because of an error (%(error)s); nothing was written.") % {"error": type(exc).__name__}
-        _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(), message=message)
+        _fail(job, message)
     finally:
         channel.close()
     job.refresh_from_db()
@@ -380,11 +394,10 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
 # ---------------------------------------------------------------------------------------------
 
 def import_cancel(*, actor, job: ImportJob) -> ImportJob:
-    updated = ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATED]
-                                       ).update(status=ImportJob.Status.CANCELLED, finished_at=timezone.now())
-    if not updated:
-        raise ServiceError(_("Only an import that is not running can be cancelled."), code="transition_not_allowed")
-    job.refresh_from_db()
+    try:
+        _move(job, "cancel", actor=actor, check_permission=actor is not None, finished_at=timezone.now())
+    except TransitionNotAllowed:
+        raise TransitionNotAllowed(_("Only an import that is not running can be cancelled.")) from None
     shutil.rmtree(job_dir(job) / "tmp", ignore_errors=True)
     return job
 
@@ -398,14 +411,13 @@ def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -
         kind__startswith="export:")
     for job in stale:
         if job.attempts >= MAX_ATTEMPTS:
-            _save(job, status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-                  message=_("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
+            _fail(job, _("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
                   % {"n": job.attempts})
             continue
         from .tasks import apply_import, validate_import
 
         if job.status == ImportJob.Status.VALIDATING:
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.UPLOADED, heartbeat_at=timezone.now())
+            _move(job, "restart", heartbeat_at=timezone.now())
             task = validate_import
         else:
             ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
@@ -427,7 +439,7 @@ def import_file_download(*, actor, job: ImportJob, which: str, ip_address=None):
     rule (``exports.export_download``: only the requester)."""
     field = {"output": job.output_file, "errors": job.error_report}.get(which)
     if job.is_export or not field:
-        raise ServiceError(_("This file is not available (any more)."), code="not_found")
+        raise NotFoundError(_("This file is not available (any more)."))
     reason = (_("Downloaded the error report of import %(name)s") if which == "errors"
               else _("Downloaded the result file of import %(name)s")) % {"name": job.original_filename}
     with transaction.atomic():

@@ -21,15 +21,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..exceptions import ServiceError
+from ..exceptions import PermissionDeniedError, ServiceError
 from ..files import harden, private_file_response
 from ..forms import style_form
 from ..paging import checked_page
 from ..selectors import timeline_for_object
 from . import approvals, exports, services
+from .choices import EXPORT_REQUEST_MACHINE, IMPORT_JOB_MACHINE
 from .models import ExportRequest, ImportJob
 from .reading import max_upload_bytes
-from .registry import get_importer, importers
+from .registry import importers
 
 VIEW_ALL_PERMISSION = "core.view_importjob"
 
@@ -120,15 +121,16 @@ class ImportDetailView(JobMixin, TemplateView):
         return self.response_class(request=request, template=names, context=ctx)
 
     def flags(self, job: ImportJob) -> dict:
-        importer = get_importer(job.kind)
-        may = bool(importer) and self.request.user.has_perm(importer.permission)
+        # What the job machine lets this user do now (choices.IMPORT_JOB_MACHINE), plus which rows.
+        user = self.request.user
+        may = IMPORT_JOB_MACHINE.may_fire(job, "apply", user=user)
         checked = job.status == ImportJob.Status.VALIDATED
         return {
             "errors": (job.result or {}).get("first_errors", []),
-            "can_apply_all": may and checked and job.valid_rows > 0 and not job.error_rows,
-            "offer_apply_all": may and checked,
-            "can_apply_valid": may and checked and job.valid_rows > 0 and job.error_rows > 0,
-            "can_cancel": may and checked,
+            "can_apply_all": may and job.valid_rows > 0 and not job.error_rows,
+            "offer_apply_all": may,
+            "can_apply_valid": may and job.valid_rows > 0 and job.error_rows > 0,
+            "can_cancel": checked and IMPORT_JOB_MACHINE.may_fire(job, "cancel", user=user),
         }
 
 
@@ -175,7 +177,7 @@ class OutputView(JobMixin, View):
             fh = exports.export_download(actor=request.user, job=job, obj=job.export_requests.first(),
                                          ip_address=request.META.get("REMOTE_ADDR"))
         except ServiceError as exc:
-            if exc.code == "permission_denied":
+            if exc.status == 403:
                 raise PermissionDenied(str(exc.message)) from exc
             raise Http404 from exc
         return private_file_response(fh, filename=job.original_filename, content_type=_export_type(job))
@@ -293,7 +295,7 @@ class ExportRequestNewView(LoginRequiredMixin, TemplateView):
             exporter, _qs, count = exports.export_count(actor=self.request.user, kind=self.kwargs["kind"],
                                                         params=params, fmt=fmt)
         except ServiceError as exc:
-            if exc.code == "permission_denied":
+            if exc.status == 403:
                 raise PermissionDenied(str(exc.message)) from exc
             raise Http404(str(exc.message)) from exc
         return exporter, params, fmt, count
@@ -359,29 +361,26 @@ class ExportRequestDetailView(ExportRequestMixin, TemplateView):
 class ExportRequestActionView(ExportRequestMixin, View):
     """POST approve / reject / cancel.  Deciding without the approval permission is a 403."""
 
-    SERVICES = {"approve": approvals.export_request_approve, "reject": approvals.export_request_reject,
-                "cancel": approvals.export_request_cancel}
-    DONE = {"approve": gettext_lazy("Approved: the export is being prepared for the requester."),
-            "reject": gettext_lazy("Rejected; the requester has been told."),
-            "cancel": gettext_lazy("Request cancelled.")}
-
     def post(self, request, pk, action):
-        service = self.SERVICES.get(action)
-        if service is None:
+        machine = EXPORT_REQUEST_MACHINE
+        transition = machine.get(action)  # an unknown action is a 404
+        if transition.system:
             raise Http404
         if action in ("approve", "reject") and not approvals.approvable_kinds(request.user):
             raise PermissionDenied
         obj = self.get_export_request()
         form = DecisionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
+        version = request.POST.get("version") or ""
         try:
-            service(actor=request.user, export_request=obj, note=note)
-        except approvals.ApprovalDenied as exc:
+            machine.perform(obj, action, actor=request.user, reason=note,
+                            expected_version=int(version) if version.isdigit() else None)
+        except PermissionDeniedError as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, str(self.DONE[action]))
+            messages.success(request, str(transition.done))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
@@ -391,7 +390,7 @@ class ExportRequestDownloadView(ExportRequestMixin, View):
         try:
             fh, name = approvals.export_request_download(actor=request.user, export_request=obj,
                                                          ip_address=request.META.get("REMOTE_ADDR"))
-        except approvals.ApprovalDenied as exc:
+        except PermissionDeniedError as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except ServiceError as exc:
             raise Http404(str(exc.message)) from exc

@@ -26,3 +26,17 @@ def attachments(context, parent):
     return {"attachments": attachments_of(parent), "csrf_token": context.get("csrf_token"),
             "parent_type_id": ContentType.objects.get_for_model(parent).pk, "parent_id": parent.pk,
             "can_upload": may_attach(user, type(parent)), "kinds": AttachmentKind.choices}
+
+
+@register.inclusion_tag("core/_transition_buttons.html", takes_context=True)
+def transition_buttons(context, obj):
+    """``{% transition_buttons object %}``: one button (with a reason field where one is required)
+    for each state-machine transition the signed-in user may fire on ``obj`` now (core.fsm); the
+    same question the API asks before it accepts ``POST …/{id}/<transition>/``."""
+    from aftersales.core.fsm import machine_for
+
+    machine = machine_for(obj)
+    user = context["request"].user
+    return {"transitions": machine.available(obj, user=user) if machine else [], "object": obj,
+            "url_name": machine.url_name if machine else "", "version": getattr(obj, "version", None),
+            "csrf_token": context.get("csrf_token")}

@@ -173,7 +173,7 @@ class ObjectEditView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
             except ValidationError as exc:
                 add_errors(form, exc)
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                add_service_error(form, exc)
         return self.render_to_response(self.context(form, instance), status=400 if form.errors else 200)
 
     def context(self, form, instance):
@@ -182,6 +182,19 @@ class ObjectEditView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
             form=form, object=instance, model_meta=meta,
             title=(_("Edit %(object)s") % {"object": instance}) if instance else (_("New %(model)s") % {"model": meta.verbose_name}),
         )
+
+
+def add_service_error(form, exc: ServiceError) -> None:
+    """A service refusal beside the fields it names (``fields``), else above the form (one convention,
+    core.exceptions): the message is never lost because its field is not on this form."""
+    shown = False
+    for field, msgs in exc.fields.items():
+        target = field if field in form.fields else None
+        for m in msgs:
+            form.add_error(target, m)
+            shown = True
+    if not shown:
+        form.add_error(None, str(exc.message))
 
 
 def add_errors(form, exc: ValidationError) -> None:

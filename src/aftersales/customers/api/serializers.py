@@ -211,7 +211,7 @@ class VehicleModelSerializer(serializers.ModelSerializer):
 
 
 class CustomerDocumentSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
-    scoped_fields = ("customer", "vehicle")
+    scoped_fields = ("customer", "vehicle", "organisation")
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     files = serializers.SerializerMethodField(help_text="The scans: links to the checking file view, never /media/.")
 

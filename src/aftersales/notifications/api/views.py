@@ -14,10 +14,12 @@ from rest_framework.views import APIView
 
 from aftersales.core import audit
 from aftersales.core.api.permissions import ScopedModelPermissions
+from aftersales.core.api.transitions import TransitionActionsMixin
 from aftersales.core.api.views import DeactivatableMixin, ScopedModelViewSet
 from aftersales.core.masking import can_see_personal_data
 
 from .. import filtersets, selectors, services
+from ..choices import OUTBOX_MACHINE
 from ..models import Notification, OutboxMessage
 from . import serializers
 
@@ -60,7 +62,10 @@ class OutboxPermissions(ScopedModelPermissions):
     perms_map = {**ScopedModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
-class OutboxMessageViewSet(viewsets.ReadOnlyModelViewSet):
+class OutboxMessageViewSet(TransitionActionsMixin, viewsets.ReadOnlyModelViewSet):
+    """Read the outbox; ``POST …/{id}/requeue/`` and ``…/cancel/`` come from the outbox machine."""
+
+    state_machine = OUTBOX_MACHINE
     serializer_class = serializers.OutboxMessageSerializer
     permission_classes = [OutboxPermissions]
     filterset_class = filtersets.OutboxMessageFilterSet
@@ -80,24 +85,6 @@ class OutboxMessageViewSet(viewsets.ReadOnlyModelViewSet):
                                            ip_address=request.META.get("REMOTE_ADDR"))
         context = {**self.get_serializer_context(), "unmask": unmask}
         return Response(serializers.OutboxMessageSerializer(message, context=context).data)
-
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.OutboxMessageSerializer)
-    @action(detail=True, methods=["post"])
-    def requeue(self, request, pk=None):
-        body = serializers.NoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        message = services.requeue(actor=request.user, message=self.get_object(),
-                                   note=body.validated_data.get("note", ""))
-        return Response(self.get_serializer(message).data)
-
-    @extend_schema(request=serializers.CancelReasonSerializer, responses=serializers.OutboxMessageSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        body = serializers.CancelReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        message = services.cancel_message(actor=request.user, message=self.get_object(),
-                                          reason=body.validated_data["reason"])
-        return Response(self.get_serializer(message).data)
 
 
 class SmsTemplateViewSet(DeactivatableMixin, ScopedModelViewSet):
