@@ -20,6 +20,11 @@ api_patterns = [
     path("imports/", include("aftersales.core.imports.api")),
 ]
 
+# A database fault answers 503 (branded page / JSON), a bug the branded 500 page (ADR 0013).
+handler500 = "aftersales.core.views.errors.server_error"
+# A malformed page number in the address: the branded 400 page says which and why (ADR 0017).
+handler400 = "aftersales.core.views.pages.bad_request"
+
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -37,7 +42,5 @@ urlpatterns = [
     path("imports/", include("aftersales.core.imports.urls")),
     path("", include("aftersales.core.urls")),
 ]
-handler400 = "aftersales.core.views.pages.bad_request"
-
 # No route serves MEDIA_ROOT, not even with DEBUG on: every uploaded or generated file holds
 # personal data and is served by a view that checks scope and logs the access (ADR 0010).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -44,3 +44,41 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
         log.info("enqueued %s for period %s", job.name, key)
         started.append(job.name)
     return started
+
+
+def run_forever(*, interval: float = 20.0, sleep=None, should_stop=lambda: False,
+                max_loops: int | None = None, backoff=None) -> int:
+    """The scheduler's loop: ``run_due()`` every ``interval`` seconds until ``should_stop()``.
+
+    A database fault (unreachable, or SQLite locked past its busy timeout) is logged and backed off
+    (1, 2, 4 … 60 s) instead of ending the process — before this, one outage stopped every
+    periodic job until someone restarted the scheduler (ADR 0013).  A period missed during the
+    outage is caught up on the next turn, because ``period_key`` stays the same for the whole
+    period.  ``sleep`` and ``max_loops`` let tests drive it without waiting; returns the number of
+    faults ridden out."""
+    import time
+
+    from .faults import DB_FAULTS, Backoff, drop_connections
+
+    sleep = sleep or time.sleep
+    backoff = backoff or Backoff()
+    loops = faults = 0
+    while not should_stop():
+        loops += 1
+        if max_loops is not None and loops > max_loops:
+            break
+        try:
+            close_old_connections()
+            run_due()  # each enqueued run is logged by aftersales.scheduler
+        except DB_FAULTS as exc:
+            faults += 1
+            delay = backoff.next_delay()
+            log.warning("scheduler: database fault (%s: %s); retrying in %.0f s", type(exc).__name__, exc, delay)
+            drop_connections()
+            sleep(delay)
+            continue
+        if backoff.failures:
+            log.info("scheduler: database reachable again after %d faults", backoff.failures)
+            backoff.reset()
+        sleep(interval)
+    return faults

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from ..exceptions import ServiceError
+from ..faults import RETRY_AFTER_SECONDS, is_database_fault
 from ..paging import BadPageParameter
 
 
@@ -24,6 +26,13 @@ def _flatten(detail):
 
 
 def exception_handler(exc, context):
+    if is_database_fault(exc):
+        # The database is down or locked: temporary, so 503 with Retry-After, never 500 (ADR 0013).
+        from ..views.errors import service_unavailable_payload
+
+        set_rollback()
+        return Response(service_unavailable_payload(), status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {k if k != "__all__" else "non_field_errors": [str(m) for e in v for m in e.messages]
