@@ -20,3 +20,10 @@ def _private_media_root(settings, tmp_path_factory):
     workers (pytest -n) each number their jobs from 1, and a shared ``media/imports/job-1/``
     let one worker read another's half-written Arrow file (a polars panic, a flaky import test)."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+def pytest_configure(config):
+    """Audit recording refuses an action no app declares in its events.py (ADR 0015), in tests only."""
+    from django.conf import settings
+
+    settings.AFTERSALES_STRICT_EVENTS = True

@@ -177,6 +177,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 # nginx "internal" location that maps to MEDIA_ROOT (e.g. /protected-media/); empty = the app streams.
 AFTERSALES_X_ACCEL_REDIRECT = env("X_ACCEL_REDIRECT", "")
+# An audit action no app declares in its events.py raises (tests turn this on) or is logged once.
+AFTERSALES_STRICT_EVENTS = env_bool("STRICT_EVENTS")
 # Attachments (core/attachments): the largest file accepted, in bytes (default 20 MB).
 AFTERSALES_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {

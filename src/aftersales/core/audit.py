@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from . import events
 from .context import current_request_id
 from .models import AuditEvent, PersonalDataAccess
 
@@ -56,7 +57,9 @@ def record(*, actor, action: str, obj=None, changes: dict | None = None, note: s
     """Write one audit event in the caller's transaction.
 
     ``subjects`` (organisation_id, customer_id, vehicle_id) default to what the object says it concerns.
+    ``action`` must be declared in an app's ``events.py`` (``core.events``; enforced in tests).
     """
+    events.check(action)
     values = {}
     if obj is not None and hasattr(obj, "audit_subjects"):
         values.update({k: v for k, v in obj.audit_subjects().items() if v is not None})

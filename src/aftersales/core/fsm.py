@@ -109,6 +109,11 @@ class StateMachine:
         if unknown:
             raise ValueError(f"{self.model}: unknown states {sorted(unknown)}")
         _registry[self.model.lower()] = self
+        # Every transition's audit action is declared with the machine (core.events, ADR 0015).
+        from .events import declare
+
+        for t in self.transitions:
+            declare(self.event_for(t))
 
     # --- the declaration, read ------------------------------------------------------------------
 

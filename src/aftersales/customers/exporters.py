@@ -8,7 +8,7 @@ permission); below that ``customers.export_customer`` is enough.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.imports.exports import filtered_queryset
@@ -47,8 +47,10 @@ def customer_columns(user) -> list:
 
 
 def vehicle_queryset(user, params: dict):
+    # Masking follows the row: an owner outside the user's scope (moved to another dealer) is masked.
+    owner_in_scope = Exists(customer_list(user=user).filter(pk=OuterRef("owner_id")))
     return filtered_queryset(vehicle_list, VehicleFilterSet, user, params).select_related(
-        "vehicle_model", "selling_dealer", "owner").order_by("id")
+        "vehicle_model", "selling_dealer", "owner").annotate(owner_in_scope=owner_in_scope).order_by("id")
 
 
 def vehicle_columns(user) -> list:
@@ -61,7 +63,9 @@ def vehicle_columns(user) -> list:
         (_("Selling dealer"), lambda v: v.selling_dealer.code if v.selling_dealer_id else ""),
         (_("Sale date"), lambda v: v.sale_date),
         (_("Owner"), lambda v: v.owner.name if v.owner_id else ""),
-        (_("Owner mobile"), lambda v: presenters.phone(v.owner.primary_phone, user) if v.owner_id else ""),
+        (_("Owner mobile"), lambda v: presenters.phone(v.owner.primary_phone, user,
+                                                        unmasked=getattr(v, "owner_in_scope", False))
+         if v.owner_id else ""),
         (_("Mileage (km)"), lambda v: v.current_mileage),
     ]
 

@@ -31,9 +31,10 @@ from aftersales.core.imports.reading import ROW
 from aftersales.core.scoping import restrict_queryset, scope_for
 from aftersales.org.models import Organisation
 
+from . import events
 from .models import Customer, CustomerPhone
 
-REFUSED_ACTION = "customers.customer.import_refused"
+REFUSED_ACTION = events.CUSTOMER_IMPORT_REFUSED
 # Audit events of refused attempts per job and check run: enough to see who tried what, without a
 # hostile million-row file writing a million events.
 MAX_ATTEMPT_EVENTS = 200

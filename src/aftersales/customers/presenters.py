@@ -1,7 +1,9 @@
 """Personal-data masking for the customer archive, in ONE place for pages, API and exports (R-SYS-2).
 
 Phones, addresses and resident IDs are masked for roles without ``core.view_personal_data``
-(138****5678, 北京市朝阳区****, 110105********002X); an explicit, logged reveal shows them.
+(138****5678, 北京市朝阳区****, 110105********002X) and for customers outside the user's own scope
+(a vehicle sold here whose owner moved to another dealer); an explicit, logged reveal shows them.
+Audit changes are masked by the models' ``personal_data`` declarations in ``core.timelines``.
 """
 
 from __future__ import annotations
@@ -9,16 +11,13 @@ from __future__ import annotations
 from aftersales.core.masking import can_see_personal_data, masked
 from aftersales.core.validators import mask_address, mask_phone, mask_resident_id
 
-# audit-change field name -> mask, so the timeline and history never leak what the page masks
-_CHANGE_MASKS = {
-    "primary_phone": mask_phone, "number": mask_phone, "phones": mask_phone,
-    "detail": mask_address, "address": mask_address, "addresses": mask_address,
-    "resident_id": mask_resident_id,
-}
+from .models import Customer
 
 
-def phone(value: str, user, *, revealed: bool = False) -> str:
-    return masked(value, mask_phone, user, revealed=revealed)
+def phone(value: str, user, *, revealed: bool = False, unmasked: bool | None = None) -> str:
+    """``unmasked``: the caller's row decision (``core.masking.person_unmasked``) for a person who
+    is not the row the page was fetched by — e.g. a vehicle's owner."""
+    return masked(value, mask_phone, user, revealed=revealed, unmasked=unmasked)
 
 
 def address(value: str, user, *, revealed: bool = False) -> str:
@@ -46,26 +45,7 @@ def customer_contact(customer, user, *, revealed: bool = False) -> dict:
     }
 
 
-def _mask_value(value, mask):
-    if isinstance(value, list):
-        return [_mask_value(v, mask) for v in value]
-    if isinstance(value, str):
-        return mask(value)
-    return value
-
-
-def masked_changes(changes, user) -> list[tuple[str, str, object, object]]:
-    """Labelled timeline changes (core.selectors.labelled_changes) with personal fields masked."""
-    see = can_see_personal_data(user)
-    rows = []
-    for name, label, old, new in changes:
-        mask = _CHANGE_MASKS.get(name)
-        if mask and not see:
-            old, new = _mask_value(old, mask), _mask_value(new, mask)
-        rows.append((name, label, old, new))
-    return rows
-
-
-def timeline_rows(entries, user) -> list[dict]:
-    """Timeline entries (core.selectors.TimelineEntry) for core/_timeline.html, masked for ``user``."""
-    return [{"event": e.event, "text": e.text, "changes": masked_changes(e.changes, user)} for e in entries]
+def customers_in_scope(user, customer_ids) -> set[int]:
+    """The person resolver of ``core.masking`` (registered in ``CustomersConfig.ready``): which of
+    these customers the user's scope holds — their own organisation's or granted ones."""
+    return set(Customer.objects.restrict(user).filter(pk__in=list(customer_ids)).values_list("pk", flat=True))

@@ -56,10 +56,11 @@ def customer_detail_360(*, user, pk: int) -> Customer:
     return get_object_or_404(qs, pk=pk)
 
 
-def customer_change_history(customer_id: int, *, limit: int = 200) -> QuerySet[AuditEvent]:
-    """Changes of address, phone, person in charge, owning dealer… (who, when, old → new)."""
+def customer_change_history(customer_id: int) -> QuerySet[AuditEvent]:
+    """Changes of address, phone, person in charge, owning dealer… (who, when, old → new); the
+    caller slices it after ``core.timelines.change_log`` drops what the user may not see."""
     return (AuditEvent.objects.filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
-            .select_related("actor")[:limit])
+            .select_related("actor", "actor__staff_profile", "content_type"))
 
 
 def contact_consents(customer_id: int) -> list:

@@ -617,7 +617,7 @@ def export_customer_data(*, actor, customer: Customer) -> dict:
         "consent": _consent_rows(customer),
         "timeline": [{"at": _plain(e.event.at), "action": e.event.action, "text": e.text,
                       "changes": e.event.changes, "note": e.event.note}
-                     for e in timeline_for_customer(customer.pk, limit=1000)],
+                     for e in timeline_for_customer(customer, user=actor, limit=1000)],
     }
     audit.log_personal_data_access(actor=actor, action=PersonalDataAccess.Action.EXPORT, obj=customer,
                                    customer_id=customer.pk, fields=["all"], row_count=1,

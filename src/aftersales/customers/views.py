@@ -20,9 +20,9 @@ from aftersales.core.attachments.views import serve_attachment
 from aftersales.core.charts import Chart
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.fonts import CjkFontMissing
-from aftersales.core.masking import can_see_personal_data
+from aftersales.core.masking import can_see_personal_data, person_unmasked
 from aftersales.core.pdf import PDF_CONTENT_TYPE, render_pdf
-from aftersales.core.selectors import labelled_changes, timeline_for_customer, timeline_for_vehicle
+from aftersales.core.selectors import change_log, timeline_for_customer, timeline_for_vehicle
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
     ObjectDetailView,
@@ -96,8 +96,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         today = timezone.localdate()
         if can_see_personal_data(user):
             services.log_personal_data_view(actor=user, customer=customer)
-        history = [{"event": e, "changes": presenters.masked_changes(labelled_changes(e), user)}
-                   for e in selectors.customer_change_history(customer.pk)]
+        history = change_log(selectors.customer_change_history(customer.pk), user)
         ctx.update(
             object=customer, title=str(customer), model_meta=Customer._meta,
             contact=presenters.customer_contact(customer, user),
@@ -110,7 +109,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             ownerships=list(customer.ownerships.all()),
             consents=selectors.contact_consents(customer.pk),
             history=history,
-            timeline=presenters.timeline_rows(timeline_for_customer(customer.pk), user),
+            timeline=timeline_for_customer(customer, user=user),
             phone_form=forms.PhoneForm(), address_form=forms.AddressForm(user=user),
         )
         return ctx
@@ -310,12 +309,15 @@ class VehicleDetailView(ObjectDetailView):
         ctx.update(
             coverage=coverage(vehicle, timezone.localdate()),
             readings=sorted(vehicle.mileage_readings.all(), key=lambda r: (r.read_on, r.pk), reverse=True),
-            owner_phone=presenters.phone(vehicle.owner.primary_phone, user) if vehicle.owner_id else "",
+            # Masking follows the row: an owner who moved to another dealer is masked here.
+            owner_phone=presenters.phone(vehicle.owner.primary_phone, user,
+                                         unmasked=person_unmasked(user, vehicle.owner_id))
+            if vehicle.owner_id else "",
             can_change=user.has_perm("customers.change_vehicle"),
             mileage_form=kwargs.get("mileage_form") or forms.MileageForm(),
             owner_form=kwargs.get("owner_form") or forms.ChangeOwnerForm(user=user),
             keypart_form=kwargs.get("keypart_form") or forms.KeyPartLotForm(),
-            timeline=presenters.timeline_rows(timeline_for_vehicle(vehicle.pk), user),
+            timeline=timeline_for_vehicle(vehicle, user=user),
         )
         return ctx
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import masking as core_masking
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
 from aftersales.core.validators import mask_phone
@@ -50,16 +51,8 @@ def default_max_attempts() -> int:
     return settings.AFTERSALES_OUTBOX_MAX_ATTEMPTS
 
 
-def mask_email(address: str) -> str:
-    """'zhang.san@example.com' → 'z***@example.com'."""
-    local, at, domain = (address or "").partition("@")
-    if not at:
-        return mask_phone(address)
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_contact(value: str) -> str:
-    return mask_email(value) if "@" in (value or "") else mask_phone(value)
+# One mask per kind of contact point, shared with every other app (core.masking).
+mask_email, mask_contact = core_masking.mask_email, core_masking.mask_contact
 
 
 def sms_segments(text: str) -> int:
@@ -187,6 +180,7 @@ class OutboxMessage(BaseModel):
 
     # Rows without an organisation (system messages) are seen by head-office scopes only.
     scope_rule = ScopeRule(paths=("organisation_id",))
+    personal_data = {"to": "contact"}
 
     class Meta:
         verbose_name = _("outbox message")
@@ -248,6 +242,9 @@ class ContactConsent(BaseModel):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
 
+    # What each value is, for masking on pages, API, exports and timelines (core.masking).
+    personal_data = {"contact": "contact"}
+
     class Meta:
         verbose_name = _("contact consent")
         verbose_name_plural = _("contact consents")
@@ -286,6 +283,8 @@ class Suppression(BaseModel):
                                    on_delete=models.SET_NULL, related_name="+")
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
 
+    personal_data = {"contact": "contact"}
+
     class Meta:
         verbose_name = _("suppression")
         verbose_name_plural = _("suppression list")
@@ -312,6 +311,8 @@ class SmsReply(BaseModel):
     is_opt_out = models.BooleanField(_("opt-out"), default=False)
     provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True)
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
+
+    personal_data = {"from_number": "phone"}
 
     class Meta:
         verbose_name = _("SMS reply")

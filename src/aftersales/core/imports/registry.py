@@ -72,6 +72,9 @@ def autodiscover() -> None:
 
 
 def register_importer(kind: str, importer: Importer) -> Importer:
+    from aftersales.core.events import import_applied
+
+    import_applied(kind)  # the audit action the kernel writes when this kind's rows are applied
     _importers[kind] = importer
     return importer
 

@@ -351,7 +351,7 @@ class ExportRequestDetailView(ExportRequestMixin, TemplateView):
             object=obj, title=str(obj), kind_label=approvals.kind_label(obj.kind), actions=actions,
             current_count=approvals.current_row_count(obj) if deciding else None,
             tolerance=exports.APPROVAL_TOLERANCE_PERCENT, decision_form=DecisionForm(),
-            timeline=timeline_for_object(obj), download_days=approvals.download_days(),
+            timeline=timeline_for_object(obj, user=self.request.user), download_days=approvals.download_days(),
             can_ask_again=obj.requested_by_id == self.request.user.pk and obj.status in CLOSED_UNSERVED,
             again_url=(reverse("imports:export_request_new", args=[obj.kind]) + "?"
                        + urlencode({**obj.params, "format": obj.format})),

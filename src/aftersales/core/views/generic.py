@@ -115,7 +115,7 @@ class ObjectDetailView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView)
             object=obj,
             title=str(obj),
             model_meta=self.model._meta,
-            timeline=timeline_for_object(obj, limit=self.timeline_limit),
+            timeline=timeline_for_object(obj, user=self.request.user, limit=self.timeline_limit),
             edit_url_name=self.edit_url_name if can_change else None,
             deactivate_url_name=self.deactivate_url_name if can_change else None,
         )

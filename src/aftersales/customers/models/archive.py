@@ -138,6 +138,10 @@ class Customer(BaseModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_rule = ScopeRule(paths=("owning_dealer",), grant_via=("self",))
+    # What each value is, for masking everywhere (core.masking; keys include the names the services
+    # use in audit changes).  The customer no. and a document no. are not personal data.
+    personal_data = {"primary_phone": "phone", "phones": "phone", "resident_id": "resident_id",
+                     "addresses": "address", "address": "address"}
 
     class Meta:
         verbose_name = _("customer")
@@ -177,6 +181,7 @@ class CustomerPhone(BaseModel):
     is_primary = models.BooleanField(_("primary"), default=False)
 
     scope_rule = ScopeRule(paths=("customer__owning_dealer",), grant_via=("customer",))
+    personal_data = {"number": "phone"}
 
     class Meta:
         verbose_name = _("customer phone")
@@ -206,6 +211,7 @@ class CustomerAddress(BaseModel):
     is_primary = models.BooleanField(_("primary"), default=False)
 
     scope_rule = ScopeRule(paths=("customer__owning_dealer",), grant_via=("customer",))
+    personal_data = {"detail": "address", "address": "address"}
 
     class Meta:
         verbose_name = _("customer address")

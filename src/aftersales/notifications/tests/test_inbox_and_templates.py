@@ -130,12 +130,13 @@ def test_outbox_is_scoped_by_organisation(make_user, monkeypatch):
     assert not selectors.outbox_list(user=nobody).exists()
 
 
-def test_audit_subjects_put_messages_on_the_customer_timeline():
+def test_audit_subjects_put_messages_on_the_customer_timeline(django_user_model):
     from aftersales.core.selectors import timeline_for_customer
 
     services.queue_sms(actor=None, to=MOBILE, template_code="maintenance_reminder", params=REMINDER_PARAMS,
                        idempotency_key="c", customer_id=42, organisation_id=7, now=at(10, 10))
-    entries = timeline_for_customer(42)
+    head_office = django_user_model.objects.create_superuser("root", password="x")
+    entries = timeline_for_customer(42, user=head_office)
     assert len(entries) == 1
     assert entries[0].event.organisation_id == 7
     assert "138****5678" in entries[0].text and MOBILE not in entries[0].text
