@@ -656,15 +656,20 @@ class VehicleImporter(BaseImporter):
     columns = [
         Column("vin", "车架号VIN", required=True, example="LSJA24U62JG269225", aliases=("VIN", "车架号")),
         Column("plate", "车牌号", example="京A12345", aliases=("plate",)),
-        Column("model_code", "车型代码", required=True, example="EV500", aliases=("model code",)),
+        # Examples the demo has (customers/seed.py, org/seed.py), so the template's row imports as is.
+        Column("model_code", "车型代码", required=True, example="XM-E1", aliases=("model code",),
+               help=gettext_lazy("A vehicle model code of the archive, e.g. XM-E1.")),
         Column("colour", "颜色", example="白色"),
         Column("production_date", "生产日期", example="2025-03-18"),
         Column("production_batch", "生产批次", example="B2503-01"),
         Column("dealer_code", "销售经销商代码", example="D1001"),
         Column("sale_date", "销售日期", example="2025-05-01"),
         Column("invoice_date", "开票日期", example="2025-05-01"),
-        Column("owner_mobile", "车主手机", example="13812345678"),
-        Column("owner_code", "客户编号", example=""),
+        Column("owner_mobile", "车主手机", example="",
+               help=gettext_lazy("The mobile of a customer already in the archive (import customers first); "
+                                 "leave empty for a vehicle without an owner yet.")),
+        Column("owner_code", "客户编号", example="",
+               help=gettext_lazy("Or the customer no. of the owner, e.g. C-D1001-20261202-0001.")),
         Column("mileage", "里程", example="12000"),
     ]
 

@@ -23,6 +23,8 @@ _SENTENCES = {
     "customers.vehicle.vin_override": lambda e: _("VIN accepted despite a failed check digit"),
     "customers.vehicle.owner_changed": lambda e: _("Owner of vehicle %(vehicle)s changed") % {"vehicle": e.object_repr},
     "customers.mileage.recorded": lambda e: _("Mileage recorded for %(vehicle)s") % {"vehicle": e.object_repr},
+    "customers.vehicle.odometer_replaced": lambda e: _("Odometer of %(vehicle)s replaced: %(reason)s")
+    % {"vehicle": e.object_repr, "reason": e.note},
     "customers.keypart.set": lambda e: _("Key-part lot recorded: %(lot)s") % {"lot": e.object_repr},
     "customers.document.created": lambda e: _("Document entered: %(doc)s") % {"doc": e.object_repr},
     "customers.document.updated": lambda e: _("Document changed: %(doc)s") % {"doc": e.object_repr},

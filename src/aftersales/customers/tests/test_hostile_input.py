@@ -212,3 +212,13 @@ def test_an_xlsx_over_the_unpacked_limit_is_refused(admin_user, settings):
         imports.import_start(actor=admin_user, kind="customers", file=io.BytesIO(_bomb(2)), filename="big.xlsx",
                              enqueue=False)
     assert "最多接受 1 MB" in str(exc.value.message)
+
+
+def test_a_formula_hidden_behind_a_zero_width_space_is_still_refused_by_the_import(admin_user, dealer_a):
+    """Issue 7 item 6: stripping invisible characters first means "\u200b=1+1" is seen as a formula."""
+    csv = ("客户编号,客户类型,姓名,手机,所属经销商代码\n"
+           f",个人,\u200b=1+1,13612345678,{dealer_a.code}\n").encode()
+    job = imports.run_validation(imports.import_start(actor=admin_user, kind="customers", file=io.BytesIO(csv),
+                                                      filename="customers.csv", enqueue=False).pk)
+    assert job.error_rows == 1 and [e["column"] for e in job.result["first_errors"]] == ["姓名"]
+    assert not Customer.objects.exists()
