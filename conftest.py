@@ -27,3 +27,16 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.AFTERSALES_STRICT_EVENTS = True
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar_cache():
+    """Built calendar years are cached per process; each test's database starts from the migration."""
+    from aftersales.core.calendar.worktime import clear_local_cache
+
+    clear_local_cache()
+    yield
+    clear_local_cache()

@@ -266,3 +266,14 @@ def test_files_and_grants_stay_inside_the_scope(stores):
     with pytest.raises(OutOfScopeError):  # a dealer opens a car to its own store, never to another
         services.receive_vehicle(actor=world.user("dealer_b"), vehicle=car, organisation=world.dealer_a, reason="接车")
     assert not Vehicle.objects.restrict(world.user("dealer")).filter(pk=car.pk).exists()
+
+
+def test_an_id_column_set_directly_is_checked_too(stores):
+    from aftersales.core import services as core_services
+
+    world = stores
+    with pytest.raises(OutOfScopeError) as exc:
+        core_services.create_object(CustomerDocument, actor=world.user("dealer"), data={
+            "customer_id": world.cust_a.pk, "kind": "invoice", "title": "发票", "organisation_id": world.dealer_b.pk})
+    assert exc.value.field == "organisation_id"
+    assert not CustomerDocument.objects.exists()

@@ -86,6 +86,8 @@ AUTH_LOGOUT = declare("auth.logout")
 ACCESS_GRANTED = declare("core.access.granted")
 ACCESS_REVOKED = declare("core.access.revoked")
 ATTACHMENT_ADDED = declare("core.attachment.added")
+# Working calendar (core.calendar, ADR 0008): a year's State Council schedule imported.
+CALENDAR_SCHEDULE_IMPORTED = declare("core.calendar.schedule_imported")
 # Export requests: created, then one event per state reached (core.imports.approvals).
 EXPORT_REQUEST_EVENTS = tuple(declare(f"core.export_request.{verb}") for verb in (
     "created", "approved", "exported", "failed", "rejected", "cancelled", "expired"))

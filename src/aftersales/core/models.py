@@ -12,6 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .attachments.models import Attachment  # noqa: E402,F401  (registered with the core app)
+from .calendar.models import (  # noqa: E402,F401  (registered with the core app)
+    CalendarDay,
+    CalendarWindow,
+    CalendarYear,
+    OrganisationCalendar,
+    WorkingCalendar,
+)
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
 from .scoping import ScopedQuerySet
 from .validators.sanity import portable_integer_errors, strip_invisible
