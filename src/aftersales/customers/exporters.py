@@ -8,13 +8,19 @@ permission); below that ``customers.export_customer`` is enough.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch
+from operator import itemgetter
+
+from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.imports.exports import filtered_queryset
 from aftersales.core.imports.registry import Exporter, register_exporter
+from aftersales.core.masking import can_see_personal_data
+from aftersales.core.validators import mask_address, mask_phone
 
 from . import presenters
+from .choices import CustomerKind, CustomerSource
 from .filtersets import CustomerFilterSet, VehicleFilterSet
 from .models import CustomerAddress
 from .selectors import customer_list, vehicle_list
@@ -22,27 +28,41 @@ from .services import EXPORT_APPROVAL_THRESHOLD, EXPORT_PERMISSION
 
 
 def customer_queryset(user, params: dict):
-    addresses = Prefetch("addresses", queryset=CustomerAddress.objects.filter(is_primary=True), to_attr="primary_addr")
-    return filtered_queryset(customer_list, CustomerFilterSet, user, params).prefetch_related(addresses).order_by("id")
+    """The list's rows with the primary address as one text column (a subquery, not a prefetch),
+    read as plain values by the kernel (``Exporter.values``)."""
+    primary = CustomerAddress.objects.filter(customer=OuterRef("pk"), is_primary=True)
+    full = Concat("province", "city", "district", "detail", output_field=CharField())
+    return (filtered_queryset(customer_list, CustomerFilterSet, user, params)
+            .annotate(primary_address=Subquery(primary.annotate(text=full).values("text")[:1]))
+            .order_by("id"))
 
 
-def _address(c, user) -> str:
-    rows = getattr(c, "primary_addr", None) or []
-    return presenters.address(str(rows[0]), user) if rows else ""
+CUSTOMER_VALUES = ("code", "kind", "name", "primary_phone", "primary_address", "owning_dealer__code",
+                   "region__name", "source", "tags", "created_at")
+
+
+def _shown(mask, user):
+    """The masking decision taken once per export, not once per cell (same rule as the pages)."""
+    if can_see_personal_data(user):
+        return lambda value: value or ""
+    return lambda value: mask(value) if value else ""
 
 
 def customer_columns(user) -> list:
+    kinds = {value: str(label) for value, label in CustomerKind.choices}
+    sources = {value: str(label) for value, label in CustomerSource.choices}
+    phone, address = _shown(mask_phone, user), _shown(mask_address, user)
     return [
-        (_("Customer no."), lambda c: c.code),
-        (_("Customer type"), lambda c: c.get_kind_display()),
-        (_("Name"), lambda c: c.name),
-        (_("Mobile"), lambda c: presenters.phone(c.primary_phone, user)),
-        (_("Address"), lambda c: _address(c, user)),
-        (_("Owning dealer"), lambda c: c.owning_dealer.code if c.owning_dealer_id else ""),
-        (_("Region"), lambda c: c.region.name if c.region_id else ""),
-        (_("Source"), lambda c: c.get_source_display()),
-        (_("Tags"), lambda c: c.tags),
-        (_("Created"), lambda c: c.created_at),
+        (_("Customer no."), itemgetter("code")),
+        (_("Customer type"), lambda c: kinds.get(c["kind"], c["kind"])),
+        (_("Name"), itemgetter("name")),
+        (_("Mobile"), lambda c: phone(c["primary_phone"])),
+        (_("Address"), lambda c: address(c["primary_address"])),
+        (_("Owning dealer"), lambda c: c["owning_dealer__code"] or ""),
+        (_("Region"), lambda c: c["region__name"] or ""),
+        (_("Source"), lambda c: sources.get(c["source"], c["source"])),
+        (_("Tags"), itemgetter("tags")),
+        (_("Created"), itemgetter("created_at")),
     ]
 
 
@@ -72,7 +92,7 @@ def vehicle_columns(user) -> list:
 
 register_exporter("customers", Exporter(
     kind="customers", label=_("customers"), permission=EXPORT_PERMISSION, queryset=customer_queryset,
-    columns=customer_columns, approval_threshold=EXPORT_APPROVAL_THRESHOLD,
+    columns=customer_columns, values=CUSTOMER_VALUES, approval_threshold=EXPORT_APPROVAL_THRESHOLD,
     approval_permission="customers.approve_customer_export"))
 register_exporter("vehicles", Exporter(
     kind="vehicles", label=_("vehicles"), permission=EXPORT_PERMISSION, queryset=vehicle_queryset,

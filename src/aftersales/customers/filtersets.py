@@ -12,7 +12,7 @@ from aftersales.org.models import Organisation, Region
 from aftersales.org.selectors import regions_for_filters
 
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
-from .lookup import matching_keys
+from .lookup import SEARCH_ID_LIST_MAX, matching_ids, matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search
 from .services import ARCHIVE_DEADLINE
@@ -45,10 +45,12 @@ class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        q = Q(code__iexact=value)
+        # codes are stored upper-case; exact matches use the unique index (iexact would scan)
+        q = Q(code__in={value, value.upper()})
         keys = matching_keys(value)
         if keys is not None:
-            q |= Q(pk__in=keys.filter(customer_id__isnull=False).values("customer_id"))
+            ids = matching_ids(keys, "customer_id")
+            q |= Q(pk__in=ids if ids is not None else keys.filter(customer_id__isnull=False).values("customer_id"))
         return queryset.filter(q)
 
     def archive_state(self, queryset, name, value):
@@ -87,8 +89,17 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
         keys = matching_keys(value)
         if keys is None:
             return queryset.none()
-        return queryset.filter(Q(pk__in=keys.filter(vehicle_id__isnull=False).values("vehicle_id"))
-                               | Q(owner_id__in=keys.filter(vehicle_id__isnull=True).values("customer_id")))
+        vehicles = matching_ids(keys, "vehicle_id")
+        owners = matching_ids(keys.filter(vehicle_id__isnull=True), "customer_id")
+        if vehicles is not None and owners is not None:
+            # one list of vehicle ids: "id IN (…) OR owner_id IN (…)" made PostgreSQL scan every vehicle
+            owned = list(Vehicle.objects.filter(owner_id__in=owners).order_by().values_list("pk", flat=True)[:SEARCH_ID_LIST_MAX + 1])
+            if len(owned) <= SEARCH_ID_LIST_MAX:
+                return queryset.filter(pk__in=set(vehicles) | set(owned))
+        return queryset.filter(
+            Q(pk__in=vehicles if vehicles is not None else keys.filter(vehicle_id__isnull=False).values("vehicle_id"))
+            | Q(owner_id__in=owners if owners is not None
+                else keys.filter(vehicle_id__isnull=True).values("customer_id")))
 
 
 class VehicleModelFilterSet(StyledFilterSet):

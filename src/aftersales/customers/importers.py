@@ -176,6 +176,8 @@ def _initials(names: pl.Series) -> pl.Series:
 class BaseImporter:
     kind = ""
     label = ""
+    #: tables whose planner statistics are refreshed after an apply (``ANALYZE``, issue 8.7)
+    written_models: tuple = ()
     permission = ""
     columns: list[Column] = []
     natural_key = ""
@@ -237,6 +239,7 @@ class CustomerNumbers:
 class CustomerImporter(BaseImporter):
     kind = "customers"
     label = gettext_lazy("customers")
+    written_models = (Customer, CustomerPhone, CustomerAddress)
     permission = "customers.add_customer"
     natural_key = "code"
     columns = [
@@ -651,6 +654,7 @@ def _refresh_search_index(connection, *, customer_ids=(), vehicle_ids=(), total:
 class VehicleImporter(BaseImporter):
     kind = "vehicles"
     label = gettext_lazy("vehicles")
+    written_models = (Vehicle, VehicleOwnership)
     permission = "customers.add_vehicle"
     natural_key = "vin"
     columns = [
@@ -807,6 +811,7 @@ _NO = ["否", "n", "no", "false", "0", "×"]
 class PartImporter(BaseImporter):
     kind = "parts"
     label = gettext_lazy("parts")
+    written_models = (Part,)
     permission = "parts.add_part"
     natural_key = "part_number"
     columns = [

@@ -9,9 +9,16 @@ from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 
 
 class CustomerTable(tables.Table):
+    """Sorts only on indexed columns (``core.sorting``): a million customers cannot be sorted by
+    type, dealer, region or source on every page view."""
+
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
-    primary_phone = tables.Column(verbose_name=_("Primary phone"))
+    kind = tables.Column(orderable=False)
+    primary_phone = tables.Column(verbose_name=_("Primary phone"), orderable=False)
+    owning_dealer = tables.Column(orderable=False)
+    region = tables.Column(orderable=False)
+    source = tables.Column(orderable=False)
 
     class Meta:
         model = Customer
@@ -47,9 +54,15 @@ class IncompleteArchiveTable(tables.Table):
 
 
 class VehicleTable(tables.Table):
+    """Sorts only on indexed columns (``core.sorting``): owner, model and dealers sort by a related
+    row's name, a join and a full sort of 1.5 million vehicles (2–5 s measured)."""
+
     vin = tables.Column(linkify=True)
     plate = tables.Column(linkify=True)
-    owner = tables.Column(linkify=True)
+    owner = tables.Column(linkify=True, orderable=False)
+    vehicle_model = tables.Column(orderable=False)
+    selling_dealer = tables.Column(orderable=False)
+    servicing_dealer = tables.Column(orderable=False)
 
     class Meta:
         model = Vehicle

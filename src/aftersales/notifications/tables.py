@@ -38,8 +38,12 @@ class OutboxMessageTable(tables.Table):
     to = MaskedContactColumn(verbose_name=_("Recipient"))
     what = tables.Column(verbose_name=_("Template / subject"), accessor="subject", empty_values=(), orderable=False)
     status = tables.Column(verbose_name=_("Status"))
-    next_attempt_at = tables.DateTimeColumn(format="Y-m-d H:i")
-    sent_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    next_attempt_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    sent_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    # the outbox grows with every message sent: sorts only where an index serves them (core.sorting)
+    channel = tables.Column(orderable=False)
+    category = tables.Column(orderable=False)
+    attempts = tables.Column(orderable=False)
 
     class Meta:
         model = OutboxMessage

@@ -107,9 +107,12 @@ def rows_for(exporter: Exporter, actor, qs) -> tuple[list[str], Iterator[list]]:
     columns = exporter.columns(actor)
     headers = [str(h) for h, _getter in columns]
 
+    getters = [getter for _h, getter in columns]
+    source = qs.values(*exporter.values).iterator(chunk_size=5000) if exporter.values else qs.iterator(chunk_size=2000)
+
     def gen():
-        for obj in qs.iterator(chunk_size=2000):
-            yield [_cell(getter(obj)) for _h, getter in columns]
+        for obj in source:
+            yield [_cell(getter(obj)) for getter in getters]
 
     return headers, gen()
 

@@ -52,6 +52,10 @@ class Exporter:
     permission: str
     queryset: Callable[..., Any]  # (user, params: dict) -> queryset
     columns: Callable[..., list]  # (user) -> [(header, getter(obj) -> value)]
+    # When set, rows are read with ``queryset.values(*values)`` and each getter receives that dict:
+    # no model instances, no per-row choice or translation lookups (a 100,000-row export spent most
+    # of its time building instances and calling get_FOO_display; issue 8 item 7).
+    values: tuple = ()
     personal: bool = True
     approval_threshold: int | None = None
     approval_permission: str = ""

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
-from . import exports
+from . import exports, sql
 from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
 from .reading import (
@@ -327,6 +327,8 @@ class _ProgressChannel:
         if connection.vendor == "postgresql":
             try:
                 self.conn = connections.create_connection("default")
+                with self.conn.cursor() as cur:  # never let progress wait on a lock for long
+                    cur.execute("SET lock_timeout = '2s'")
             except Exception:  # progress is a nicety; never fail the import for it
                 self.conn = None
 
@@ -334,15 +336,29 @@ class _ProgressChannel:
         self.job.rows_processed = rows_done
         self.job.heartbeat_at = timezone.now()
         if self.conn is not None:
-            with self.conn.cursor() as cur:
-                cur.execute(f"UPDATE {ImportJob._meta.db_table} SET rows_processed = %s, heartbeat_at = %s "  # noqa: S608
-                            "WHERE id = %s", [rows_done, self.job.heartbeat_at, self.job.pk])
+            try:
+                with self.conn.cursor() as cur:
+                    cur.execute(f"UPDATE {ImportJob._meta.db_table} SET rows_processed = %s, heartbeat_at = %s "  # noqa: S608
+                                "WHERE id = %s", [rows_done, self.job.heartbeat_at, self.job.pk])
+            except Exception:  # progress is a nicety; never fail the import for it
+                log.warning("import %s: progress not recorded", self.job.pk, exc_info=True)
         if self.progress:
             self.progress(self.job)
 
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
+
+
+_APPLY_LOCK_CLASS = 0x1A7B  # the advisory-lock namespace of import applies (PostgreSQL)
+
+
+def _exclusive_apply(job: ImportJob) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_APPLY_LOCK_CLASS, job.pk])
+    else:  # SQLite's IMMEDIATE transaction already serialises writers; other engines lock the row
+        ImportJob.objects.select_for_update().filter(pk=job.pk).exists()
 
 
 def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
@@ -357,10 +373,17 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
             # Two workers running the same task: the second waits here, then finds the job done.
-            if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportJob.Status.APPLYING).exists():
+            # On PostgreSQL an advisory lock, not the job's row lock: the progress channel updates
+            # that row from its own connection while this transaction runs, and a row lock held
+            # here made it wait for the end of the import — a deadlock between the two.
+            _exclusive_apply(job)
+            if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.APPLYING).exists():
                 return job
             job.refresh_from_db(fields=["result"])
             result = importer.apply(job, valid_frames(job), mode=job.mode, connection=connection, progress=channel)
+            written_models = getattr(importer, "written_models", ())
+            if written_models:  # fresh rows need fresh planner statistics, after commit (issue 8.7)
+                transaction.on_commit(lambda: sql.refresh_statistics(connection, written_models))
             written = int(result.get("created", 0)) + int(result.get("updated", 0))
             audit.record(actor=job.created_by, action=f"imports.{job.kind}.applied", obj=job,
                          organisation_id=job.organisation_id,

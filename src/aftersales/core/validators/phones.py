@@ -158,12 +158,17 @@ def phone_digits(e164: str) -> str:
     return phone.nsn
 
 
+_STORED_MOBILE = re.compile(r"\+861[3-9][0-9]{9}")
+
+
 def mask_phone(e164_or_raw: str) -> str:
     """Display form hiding the personal part: '138****5678', '010-****5678'.
 
     Service numbers are public business lines and are shown in full ('400-123-4567').  Text
     that is not a phone number keeps only its last 4 digits, so masking never leaks.
     """
+    if isinstance(e164_or_raw, str) and _STORED_MOBILE.fullmatch(e164_or_raw):  # the stored form: no parsing (exports mask 100,000s)
+        return f"{e164_or_raw[3:6]}****{e164_or_raw[-4:]}"
     phone = _parse_phone(e164_or_raw)
     if phone is None:
         digits = re.sub(r"[^0-9]", "", _nfkc(e164_or_raw))

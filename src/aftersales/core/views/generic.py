@@ -63,10 +63,13 @@ class ObjectListView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
             style_form(filterset.form)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else (qs.none() if filterset.is_bound else qs)
         # A malformed page or page size is a 400 page saying so (BadPageParameter → BadRequest),
-        # checked before the table reads them (django-tables2 pages as soon as it is built).
+        # checked before django-tables2 reads them.
         page_number(self.request.GET)
         per_page = page_size(self.request.GET, "per_page", default=self.per_page, maximum=MAX_PER_PAGE)
-        table = self.table_class(qs, request=self.request)
+        # No ``request=`` here: django-tables2 would then paginate at once with Django's own
+        # Paginator, an exact COUNT(*) of the whole table (190 ms on a million customers), before
+        # the capped paginator below runs.  ``configure`` sets ``table.request``.
+        table = self.table_class(qs)
         RequestConfig(self.request, paginate={"per_page": per_page, "paginator_class": CappedPaginator}).configure(table)
         user = self.request.user
         ctx.update(

@@ -154,6 +154,7 @@ class Customer(BaseModel):
         indexes = [
             models.Index(fields=["owning_dealer", "-created_at"], name="cust_dealer_created"),
             models.Index(fields=["name"], name="cust_name"),
+            models.Index(fields=["first_visit_at"], name="cust_first_visit"),  # the list's default sort
             models.Index(fields=["archive_completed_at", "first_visit_at"], name="cust_archive_state"),
             models.Index(fields=["responsible"], condition=Q(responsible__isnull=False), name="cust_responsible"),
         ]
@@ -262,6 +263,10 @@ class Vehicle(BaseModel):
             models.Index(fields=["vehicle_model", "production_batch"], name="veh_model_batch"),
             models.Index(fields=["selling_dealer", "sale_date"], name="veh_dealer_sale"),
             models.Index(fields=["owner"], name="veh_owner"),
+            models.Index(fields=["sale_date"], name="veh_sale_date"),  # list sorts (core.sorting)
+            # the default order (Meta.ordering): without it the vehicle list sorted 1.5 million rows (7 s)
+            models.Index(fields=["-created_at", "-id"], name="veh_created"),
+            models.Index(fields=["current_mileage"], name="veh_mileage"),
         ]
 
     def __str__(self) -> str:

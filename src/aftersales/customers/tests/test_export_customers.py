@@ -67,3 +67,28 @@ def test_export_without_permission_refused(make_user, dealer_a, customers):
     user = make_user("technician", dealer_a)
     with pytest.raises(ServiceError):
         exports.export_prepare(actor=user, kind="customers", params={}, fmt="csv")
+
+
+def test_csv_export_row_reads_as_the_page_does(make_user, dealer_a, tmp_path):
+    """One whole row, written out by hand: Chinese type and source, the primary address (not the
+    other one), its street part masked for a role without personal data, the dealer's code."""
+    import csv as csvmod
+
+    from aftersales.customers.models import CustomerAddress
+
+    c = Customer.objects.create(code="C77", name="张伟", kind="fleet", source="walk_in", owning_dealer=dealer_a,
+                                primary_phone="+8613912345678", tags=["车队", "大客户"])
+    CustomerAddress.objects.create(customer=c, province="江苏省", city="苏州市", district="昆山市",
+                                   detail="前进路8号", is_primary=True)
+    CustomerAddress.objects.create(customer=c, province="上海市", city="上海市", district="浦东新区", detail="世纪大道1号")
+    user = _grant(make_user("technician", dealer_a), "customers.export_customer", "customers.view_customer")
+    out = tmp_path / "c.csv"
+    exports.export_to_path(actor=user, kind="customers", params={}, fmt="csv", path=out)
+    header, row = list(csvmod.reader(out.read_text(encoding="utf-8-sig").splitlines()))[:2]
+    got = dict(zip(header, row, strict=True))
+    assert got["客户编号"] == "C77" and got["姓名"] == "张伟"
+    assert got["客户类型"] == "车队" and got["来源"] == "自然进店"
+    assert got["手机"] == "139****5678"
+    assert got["地址"] == "江苏省苏州市昆山市****"
+    assert got["所属经销商"] == dealer_a.code
+    assert got["标签"] == "车队、大客户"

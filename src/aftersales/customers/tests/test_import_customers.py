@@ -300,3 +300,38 @@ def test_imported_customers_continue_the_customer_page_series(importer_user, dea
     services.run_apply(job.pk)
     assert dict(Customer.objects.values_list("name", "code")) == codes
     assert make_customer(dealer_a, name="又一位", phone="13600000002").code == f"C-T-DA-{day}-0004"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_a_large_import_is_applied(importer_user, settings):
+    """The import page polls the job row while the apply transaction is open; a lock held on that
+    row by the apply made the progress writer wait for the end of the import — the import hung
+    forever at its first progress report (seen with 200,000 rows).  Progress shows mid-way."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the progress channel's second connection is PostgreSQL's")
+    settings.AFTERSALES_IMPORT_CHUNK_ROWS = 2
+    rows = "".join(f",个人,客户{i},1391234{i:04d},,,,,,,T-DA,,,\n" for i in range(9))
+    job = _start(importer_user, (HEADER + rows).encode("utf-8"))
+    assert job.status == ImportJob.Status.VALIDATED, job.message
+    services.import_apply(actor=importer_user, job=job, mode="all", enqueue=False)
+    watcher = connections.create_connection("default")  # what the polling page reads, in its own connection
+    seen = []
+
+    def progress(_job):
+        with watcher.cursor() as cur:
+            cur.execute("SELECT rows_processed FROM core_importjob WHERE id = %s", [job.pk])
+            processed = cur.fetchone()[0]
+            cur.execute("SELECT count(*) FROM customers_customer")
+            seen.append((processed, cur.fetchone()[0]))
+
+    try:
+        job = services.run_apply(job.pk, progress=progress)
+    finally:
+        watcher.close()
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert Customer.objects.count() == 9
+    # a count of processed rows, read while the import's own rows were not committed yet
+    assert any(processed > 0 and committed == 0 for processed, committed in seen), seen
