@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0006_data_sanity'),
+        ('customers', '0007_data_sanity'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_longer_customer_numbers'),
+        ('customers', '0006_list_sort_indexes'),
     ]
 
     operations = [
