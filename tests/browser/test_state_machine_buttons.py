@@ -7,6 +7,7 @@ import pytest
 from aftersales.notifications import services
 from aftersales.notifications.choices import MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.tests.helpers import ensure_reminder_template
 from aftersales.org.testing import build_world
 
 from .test_shell import log_in
@@ -20,6 +21,7 @@ PARAMS = {"name": "张先生", "plate": "京A12345", "mileage": "15000", "due_da
 def test_outbox_buttons_follow_the_machine(live_server, page, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
     world = build_world()
+    ensure_reminder_template()
     message = services.queue_sms(actor=None, to="13812345678", template_code="maintenance_reminder", params=PARAMS,
                                  idempotency_key="browser:1", organisation_id=world.dealer_a.pk)
     OutboxMessage.objects.filter(pk=message.pk).update(status=MessageStatus.DEAD, last_error="GatewayError: 超时")

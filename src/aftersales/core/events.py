@@ -91,6 +91,11 @@ CALENDAR_SCHEDULE_IMPORTED = declare("core.calendar.schedule_imported")
 # Export requests: created, then one event per state reached (core.imports.approvals).
 EXPORT_REQUEST_EVENTS = tuple(declare(f"core.export_request.{verb}") for verb in (
     "created", "approved", "exported", "failed", "rejected", "cancelled", "expired"))
+# Import jobs' audited transitions (core.imports.choices.IMPORT_JOB_MACHINE, ADR 0007); the
+# checking and progress moves are not audited, the summary is ``imports.<kind>.applied``.
+IMPORT_JOB_APPLY_REQUESTED = declare("core.import_job.apply_requested")
+IMPORT_JOB_CANCELLED = declare("core.import_job.cancelled")
+IMPORT_JOB_FAILED = declare("core.import_job.failed")
 
 
 def import_applied(kind: str) -> str:

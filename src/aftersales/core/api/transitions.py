@@ -10,12 +10,12 @@ accepted as the older name of ``reason``).  The machine refuses in the one error
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..fsm import StateMachine
+from ..fsm import StateMachine, machine_for
 
 
 class TransitionBodySerializer(serializers.Serializer):
@@ -24,6 +24,23 @@ class TransitionBodySerializer(serializers.Serializer):
                                  help_text="Older name of `reason`.")
     version = serializers.IntegerField(required=False, min_value=1,
                                        help_text="The version the client read; a newer one is a 409 stale_version.")
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class AvailableTransitionsField(serializers.Field):
+    """``actions``: the transitions the requesting user may fire on this row now — the same answer
+    as the page's buttons (``StateMachine.available``), so a client offers exactly those."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        machine = machine_for(obj)
+        request = self.context.get("request")
+        if machine is None or request is None:
+            return []
+        return [t.name for t in machine.available(obj, user=request.user)]
 
 
 REFUSALS = {

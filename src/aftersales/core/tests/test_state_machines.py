@@ -190,3 +190,14 @@ def test_import_page_offers_apply_only_to_who_may(client, uploader):
     page = client.get(reverse("imports:detail", args=[job.pk]))
     assert page.status_code == 200  # a viewer of all jobs sees it, without the actions
     assert not page.context["can_apply_all"] and not page.context["can_cancel"]
+
+
+def test_every_audited_transition_of_every_machine_is_a_declared_event():
+    from aftersales.core import events
+    from aftersales.core.fsm import machines
+
+    assert len(machines()) >= 3  # outbox, export requests, import jobs
+    for machine in machines().values():
+        for t in machine.transitions:
+            if t.audited:
+                assert events.is_declared(machine.event_for(t)), (machine.model, t.name)

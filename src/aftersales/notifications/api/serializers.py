@@ -2,6 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aftersales.core.api.transitions import AvailableTransitionsField
+
 from ..models import Notification, OutboxMessage, SmsTemplate, mask_contact
 
 
@@ -17,13 +19,14 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
 
     to = serializers.SerializerMethodField()
     template_code = serializers.CharField(source="template.code", read_only=True, default=None)
+    actions = AvailableTransitionsField()
 
     class Meta:
         model = OutboxMessage
         fields = ["id", "channel", "category", "purpose", "to", "template", "template_code", "signature", "subject",
                   "body", "params", "idempotency_key", "status", "attempts", "max_attempts", "next_attempt_at",
                   "last_error", "sent_at", "delivered_at", "provider_message_id", "organisation_id", "customer_id",
-                  "created_at"]
+                  "created_at", "version", "actions"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)

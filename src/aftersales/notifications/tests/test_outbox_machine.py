@@ -14,7 +14,7 @@ from aftersales.notifications import services
 from aftersales.notifications.choices import OUTBOX_MACHINE, TRANSITIONS, MessageStatus
 from aftersales.notifications.models import OutboxMessage
 
-from .helpers import MOBILE, REMINDER_PARAMS
+from .helpers import MOBILE, REMINDER_PARAMS, ensure_reminder_template
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/notifications/outbox"
@@ -190,6 +190,7 @@ def test_concurrent_claims_and_cancels_leave_one_winner():
 
     from django.contrib.auth import get_user_model
 
+    ensure_reminder_template()
     admin = get_user_model().objects.create_superuser("root", password="pw-12345-secret")
     message = queue("race")
     racers = 20
@@ -231,3 +232,17 @@ def test_concurrent_claims_and_cancels_leave_one_winner():
     assert message.version == 2  # queued at 1, moved exactly once
     assert AuditEvent.objects.for_object(message).filter(action="notifications.message.cancelled").count() == (
         wins == ["cancel"])
+
+
+def test_api_says_which_actions_the_user_may_fire(admin_user, make_user):
+    from rest_framework.test import APIRequestFactory
+
+    from aftersales.notifications.api.serializers import OutboxMessageSerializer
+
+    dead, pending = dead_letter(), queue("p")
+    client = api(admin_user)
+    assert client.get(f"{BASE}/{dead.pk}/").json()["actions"] == ["requeue", "cancel"]
+    assert client.get(f"{BASE}/{pending.pk}/").json()["actions"] == ["cancel"]
+    request = APIRequestFactory().get("/")
+    request.user = make_user("wendy", "notifications.view_outboxmessage")
+    assert OutboxMessageSerializer(dead, context={"request": request}).data["actions"] == []
