@@ -20,7 +20,7 @@ from .calendar.models import (  # noqa: E402,F401  (registered with the core app
     WorkingCalendar,
 )
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
-from .scoping import ScopedQuerySet
+from .scoping import ScopedQuerySet, ScopeRule
 from .validators.sanity import portable_integer_errors, strip_invisible
 
 
@@ -66,7 +66,7 @@ class BaseModel(models.Model):
             raise ValidationError(errors)
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(ScopedQuerySet):
     def for_object(self, obj) -> AuditEventQuerySet:
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         return self.filter(content_type=ct, object_id=obj.pk)
@@ -92,6 +92,11 @@ class AuditEvent(models.Model):
     vehicle_id = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+
+    # An event is seen where its organisation, customer or vehicle is (issue 7 item 1).  Timelines
+    # read by the id of an object already fetched through the user's scope.
+    scope_rule = ScopeRule(paths=("organisation_id",),
+                           via_ids=(("customer_id", "customers.Customer"), ("vehicle_id", "customers.Vehicle")))
 
     class Meta:
         verbose_name = _("audit event")

@@ -49,6 +49,11 @@ class ScopeRule:
 
     paths: tuple[str, ...]
     grant_via: tuple[str, ...] = ()
+    # Plain id columns that point at a scoped model of another app, as ``(column, "app_label.Model")``:
+    # the row is in scope when the row it points at is (issue 7 item 1, ADR 0012 "Fails closed").  A
+    # lower app (notifications, core) cannot hold a foreign key to ``customers.Customer``; the model is
+    # looked up by label when the query is built, so nothing imports upward.
+    via_ids: tuple[tuple[str, str], ...] = ()
 
 
 ScopeResolver = Callable[[object], Scope]
@@ -119,15 +124,42 @@ def forget_scope(user) -> None:
 
 
 class ScopedQuerySet(models.QuerySet):
+    # How this queryset was scoped: None (not yet), "restricted" or "unscoped: <reason>".  Kept on
+    # clones so a diagnostic (or a test) can tell a deliberate unscoped read from a forgotten one.
+    _scope_state: str | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope_state = self._scope_state
+        return clone
+
     def restrict(self, user) -> ScopedQuerySet:
         """Rows the user may see; an object outside the scope is then a 404, never a leak."""
         scope = scope_for(user)
         if scope.everything:
-            return self
-        if not scope.organisation_ids:
-            return self.none()  # no organisation, so no grants either
-        rows = self.filter(scope_q(self.model, scope))
-        return rows.distinct() if _needs_distinct(self.model) else rows
+            rows = self._chain()
+        elif not scope.organisation_ids:
+            rows = self.none()  # no organisation, so no grants either
+        else:
+            rows = self.filter(scope_q(self.model, scope))
+            rows = rows.distinct() if _needs_distinct(self.model) else rows
+        rows._scope_state = "restricted"
+        return rows
+
+    def unscoped(self, *, reason: str) -> ScopedQuerySet:
+        """Every row, on purpose: the one spelling of a deliberate read across the user's scope.
+
+        ``reason`` says why it cannot leak (a network-wide refusal every sender must honour, a row
+        already fetched through the scope and re-read by id, a system job).  The CI check
+        (``tests/test_scoping_fails_closed.py``) accepts this, or ``restrict(user)``, on every
+        scoped model's manager in a module that reaches a page, an API response, an import, an
+        export or a timeline — and nothing else (ADR 0012, "Fails closed").
+        """
+        if not str(reason or "").strip():
+            raise ValueError("unscoped() needs a reason: say why this read may cross the user's scope")
+        rows = self._chain()
+        rows._scope_state = f"unscoped: {reason}"
+        return rows
 
 
 @functools.cache
@@ -171,6 +203,11 @@ def scope_q(model, scope: Scope, rule: ScopeRule | None = None) -> Q:
             organisation_id__in=org_ids,
         ).values("object_id")
         q |= Q(pk__in=granted) if via == "self" else Q(**{f"{via}__in": granted})
+    for column, label in rule.via_ids:
+        from django.apps import apps
+
+        target = apps.get_model(label)
+        q |= Q(**{f"{column}__in": target._default_manager.filter(scope_q(target, scope)).values("pk")})
     return q
 
 

@@ -168,7 +168,10 @@ def _in_scope(obj, user) -> bool:
 
 
 def _base():
-    return AuditEvent.objects.select_related("actor", "content_type", *_actor_profile())
+    # Narrowed by the callers: the subject is checked against the user's scope first, then each
+    # event by ``visible_events`` (ADR 0012 "Fails closed", ADR 0015).
+    return (AuditEvent.objects.unscoped(reason="timelines check the subject's scope, then visible_events()")
+            .select_related("actor", "content_type", *_actor_profile()))
 
 
 def _actor_profile() -> tuple[str, ...]:

@@ -30,7 +30,8 @@ from .services import EXPORT_APPROVAL_THRESHOLD, EXPORT_PERMISSION
 def customer_queryset(user, params: dict):
     """The list's rows with the primary address as one text column (a subquery, not a prefetch),
     read as plain values by the kernel (``Exporter.values``)."""
-    primary = CustomerAddress.objects.filter(customer=OuterRef("pk"), is_primary=True)
+    primary = (CustomerAddress.objects.unscoped(reason="correlated (OuterRef) to the restricted customers below")
+               .filter(customer=OuterRef("pk"), is_primary=True))
     full = Concat("province", "city", "district", "detail", output_field=CharField())
     return (filtered_queryset(customer_list, CustomerFilterSet, user, params)
             .annotate(primary_address=Subquery(primary.annotate(text=full).values("text")[:1]))

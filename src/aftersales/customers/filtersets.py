@@ -93,7 +93,9 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
         owners = matching_ids(keys.filter(vehicle_id__isnull=True), "customer_id")
         if vehicles is not None and owners is not None:
             # one list of vehicle ids: "id IN (…) OR owner_id IN (…)" made PostgreSQL scan every vehicle
-            owned = list(Vehicle.objects.filter(owner_id__in=owners).order_by().values_list("pk", flat=True)[:SEARCH_ID_LIST_MAX + 1])
+            # ids only, then intersected with ``queryset`` (the user's restricted vehicles)
+            owned = list(Vehicle.objects.unscoped(reason="ids intersected with the restricted queryset")
+                         .filter(owner_id__in=owners).order_by().values_list("pk", flat=True)[:SEARCH_ID_LIST_MAX + 1])
             if len(owned) <= SEARCH_ID_LIST_MAX:
                 return queryset.filter(pk__in=set(vehicles) | set(owned))
         return queryset.filter(

@@ -40,7 +40,8 @@ def _vehicle_prefetches(prefix: str = "") -> list:
 
 
 def _vehicles_qs() -> QuerySet[Vehicle]:
-    return (Vehicle.objects.select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan",
+    return (Vehicle.objects.unscoped(reason="prefetched under customers restricted to the user")
+            .select_related("vehicle_model__warranty_policy", "vehicle_model__maintenance_plan",
                                            "selling_dealer", "servicing_dealer")
             .prefetch_related(*_vehicle_prefetches()))
 
@@ -59,7 +60,9 @@ def customer_detail_360(*, user, pk: int) -> Customer:
 def customer_change_history(customer_id: int) -> QuerySet[AuditEvent]:
     """Changes of address, phone, person in charge, owning dealer… (who, when, old → new); the
     caller slices it after ``core.timelines.change_log`` drops what the user may not see."""
-    return (AuditEvent.objects.filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
+    return (AuditEvent.objects.unscoped(reason="the history of a customer the caller fetched through the user's "
+                                               "scope; change_log() narrows it by visible_events()")
+            .filter(customer_id=customer_id, action__in=HISTORY_ACTIONS)
             .select_related("actor", "actor__staff_profile", "content_type"))
 
 
@@ -92,7 +95,8 @@ def vehicle_detail(*, user) -> QuerySet[Vehicle]:
 def _key_parts_qs():
     from .models import KeyPartLot
 
-    return KeyPartLot.objects.select_related("supplier", "part").order_by("category")
+    return (KeyPartLot.objects.unscoped(reason="prefetched under vehicles restricted to the user")
+            .select_related("supplier", "part").order_by("category"))
 
 
 def vehicle_model_list(*, user) -> QuerySet[VehicleModel]:

@@ -250,8 +250,7 @@ class AddressEditView(ObjectEditView):
     update_service = staticmethod(services.address_update)
 
     def get_queryset(self):
-        customers = selectors.customer_list(user=self.request.user)
-        return CustomerAddress.objects.filter(customer__in=customers).select_related("customer")
+        return CustomerAddress.objects.restrict(self.request.user).select_related("customer")
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

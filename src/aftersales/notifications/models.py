@@ -242,6 +242,11 @@ class ContactConsent(BaseModel):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
 
+    # A dealer sees the statements about its own customers (and customers granted to it) and the
+    # ones its own staff recorded; rows tied to no customer are head office's (issue 7 item 1).
+    # Senders still honour every row network-wide: ``selectors.latest_consent`` reads unscoped on purpose.
+    scope_rule = ScopeRule(paths=("recorded_by__staff_profile__organisation",),
+                           via_ids=(("customer_id", "customers.Customer"),))
     # What each value is, for masking on pages, API, exports and timelines (core.masking).
     personal_data = {"contact": "contact"}
 
@@ -283,6 +288,10 @@ class Suppression(BaseModel):
                                    on_delete=models.SET_NULL, related_name="+")
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
 
+    # As consents: the dealer's customers' contact points and the ones its staff suppressed; every
+    # sender checks every row (``selectors.is_suppressed`` reads unscoped on purpose).
+    scope_rule = ScopeRule(paths=("created_by__staff_profile__organisation",),
+                           via_ids=(("customer_id", "customers.Customer"),))
     personal_data = {"contact": "contact"}
 
     class Meta:
@@ -312,6 +321,8 @@ class SmsReply(BaseModel):
     provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True)
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
 
+    # A reply belongs to the customer the number was last sent to; unmatched replies are head office's.
+    scope_rule = ScopeRule(paths=(), via_ids=(("customer_id", "customers.Customer"),))
     personal_data = {"from_number": "phone"}
 
     class Meta:

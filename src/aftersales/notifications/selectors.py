@@ -56,29 +56,34 @@ def sms_template_list(*, user) -> QuerySet[SmsTemplate]:
 def consent_list(*, user) -> QuerySet[ContactConsent]:
     if not (_signed_in(user) and user.has_perm("notifications.view_contactconsent")):
         return ContactConsent.objects.none()
-    return ContactConsent.objects.select_related("recorded_by")
+    return ContactConsent.objects.restrict(user).select_related("recorded_by")
 
 
 def suppression_list(*, user) -> QuerySet[Suppression]:
     if not (_signed_in(user) and user.has_perm("notifications.view_suppression")):
         return Suppression.objects.none()
-    return Suppression.objects.select_related("created_by")
+    return Suppression.objects.restrict(user).select_related("created_by")
 
 
 def sms_reply_list(*, user) -> QuerySet[SmsReply]:
     if not (_signed_in(user) and user.has_perm("notifications.view_smsreply")):
         return SmsReply.objects.none()
-    return SmsReply.objects.all()
+    return SmsReply.objects.restrict(user)
 
 
 # --- consent and suppression (contact points are already normalised) -----------------------------
 
+# A refusal holds for the contact point wherever it was recorded (DOMAIN.md "Personal information"),
+# so every sender reads these rows across the whole network; the answer is a yes/no, never a row.
+NETWORK_WIDE = "a refusal binds every sender network-wide; the answer is yes/no, no row is shown"
+
+
 def is_suppressed(contact: str, channel: str) -> bool:
-    return Suppression.objects.filter(contact=contact, channel=channel, is_active=True).exists()
+    return Suppression.objects.unscoped(reason=NETWORK_WIDE).filter(contact=contact, channel=channel, is_active=True).exists()
 
 
 def latest_consent(contact: str, channel: str, purpose: str) -> ContactConsent | None:
-    return (ContactConsent.objects.filter(contact=contact, channel=channel, purpose=purpose)
+    return (ContactConsent.objects.unscoped(reason=NETWORK_WIDE).filter(contact=contact, channel=channel, purpose=purpose)
             .order_by("-recorded_at", "-id").first())
 
 

@@ -41,7 +41,7 @@ def resolve_scope(user) -> Scope:
         return Scope(everything=True, label=str(_("All organisations")))
     levels = Role.objects.filter(staff=OuterRef("pk"))
     profile = (
-        StaffProfile.objects.select_related("organisation")
+        StaffProfile.objects.unscoped(reason="resolving the scope itself: restrict() depends on this answer").select_related("organisation")
         .filter(user=user, is_active=True)
         .annotate(
             sees_all=Exists(levels.filter(scope_level=ScopeLevel.ALL)),
@@ -59,7 +59,7 @@ def resolve_scope(user) -> Scope:
     if profile.sees_regions:
         covered = list(profile.regions_covered.all())
         region_ids = region_subtree_ids(covered)
-        ids = set(Organisation.objects.filter(region_id__in=region_ids).values_list("pk", flat=True))
+        ids = set(Organisation.objects.unscoped(reason="resolving the scope itself: restrict() depends on this answer").filter(region_id__in=region_ids).values_list("pk", flat=True))
         ids.add(org.pk)
         return Scope(organisation_ids=frozenset(ids), label=", ".join(str(r) for r in covered) or str(org))
     return Scope(organisation_ids=frozenset({org.pk}), label=str(org))
@@ -126,7 +126,8 @@ class Candidate:
 
 
 def _active_staff() -> QuerySet[StaffProfile]:
-    return (StaffProfile.objects.filter(is_active=True, user__is_active=True, organisation__is_active=True)
+    return (StaffProfile.objects.unscoped(reason="who may take work: a business question for a service or job, not a list for a viewer")
+            .filter(is_active=True, user__is_active=True, organisation__is_active=True)
             .select_related("user", "organisation", "department"))
 
 
@@ -159,11 +160,11 @@ def superior_chain(user) -> list[StaffProfile]:
     """Whom to escalate to, nearest first: the team lead, the department manager, then the manager
     of each department above (head of department), skipping the person themself, inactive people and
     repeats.  Two queries whatever the depth (R-CMP / R-TKT escalations)."""
-    profile = (StaffProfile.objects.select_related("team_lead__user", "department")
+    profile = (StaffProfile.objects.unscoped(reason="who may take work: a business question for a service or job, not a list for a viewer").select_related("team_lead__user", "department")
                .filter(user=user).first())
     if profile is None:
         return []
-    departments = {d.pk: d for d in Department.objects.filter(organisation_id=profile.organisation_id)
+    departments = {d.pk: d for d in Department.objects.unscoped(reason="who may take work: a business question for a service or job, not a list for a viewer").filter(organisation_id=profile.organisation_id)
                    .select_related("manager__user")}
     chain: list[StaffProfile] = []
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..scoping import ScopedQuerySet, ScopeRule
 from .choices import EXPORT_REQUEST_MACHINE, ExportRequestStatus, ImportJobStatus, ImportMode
 
 
@@ -53,6 +54,11 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # A job (its source file, error report and export file) belongs to the organisation of the
+    # person who started it; jobs without one (command line, system) are head office's.
+    scope_rule = ScopeRule(paths=("organisation_id",))
 
     class Meta:
         verbose_name = _("import job")
@@ -118,6 +124,9 @@ class ExportRequest(models.Model):
                             verbose_name=_("export job"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = ScopeRule(paths=("organisation_id",))
 
     class Meta:
         verbose_name = _("export request")

@@ -48,8 +48,12 @@ def _export_type(job: ImportJob) -> str:
 
 
 def visible_jobs(user):
-    qs = ImportJob.objects.select_related("created_by")
-    return qs if user.has_perm(VIEW_ALL_PERMISSION) else qs.filter(created_by=user)
+    """The user's own jobs; with ``core.view_importjob`` also every job in their scope (issue 7
+    item 1: a job's file, errors and export belong to the organisation that started it)."""
+    own = ImportJob.objects.unscoped(reason="the user's own jobs: they started them").filter(created_by=user)
+    if not user.has_perm(VIEW_ALL_PERMISSION):
+        return own.select_related("created_by")
+    return (own | ImportJob.objects.restrict(user)).select_related("created_by")
 
 
 class ImportForm(forms.Form):

@@ -19,8 +19,11 @@ from aftersales.customers.models import (
     VehicleModel,
     VehicleOwnership,
 )
+from aftersales.notifications.choices import ConsentChannel, ConsentPurpose, ConsentSource, SuppressionReason
+from aftersales.notifications.models import ContactConsent, SmsReply, Suppression
 
 _seq = itertools.count(1)
+
 
 
 def _vin(n: int) -> str:
@@ -66,6 +69,27 @@ def key_part(org):
     return KeyPartLot.objects.create(vehicle=vehicle(org), category="motor", lot_number="L2025-01")
 
 
+# Consents, suppressions and SMS replies reach an organisation through the customer they concern
+# (``via_ids``), so their factories live here, above the notifications app.
+
+def consent(org):
+    c = customer(org)
+    return ContactConsent.objects.create(contact=c.primary_phone, channel=ConsentChannel.SMS,
+                                         purpose=ConsentPurpose.MARKETING, granted=True, source=ConsentSource.FORM,
+                                         customer_id=c.pk)
+
+
+def suppression(org):
+    c = customer(org)
+    return Suppression.objects.create(contact=c.primary_phone, channel=ConsentChannel.SMS,
+                                      reason=SuppressionReason.OPT_OUT, customer_id=c.pk)
+
+
+def sms_reply(org):
+    c = customer(org)
+    return SmsReply.objects.create(from_number=c.primary_phone, text="R", is_opt_out=True, customer_id=c.pk)
+
+
 def document(org):
     from django.core.files.base import ContentFile
 
@@ -86,4 +110,7 @@ FACTORIES = {
     MileageReading: mileage,
     KeyPartLot: key_part,
     CustomerDocument: document,
+    ContactConsent: consent,
+    Suppression: suppression,
+    SmsReply: sms_reply,
 }
