@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -53,6 +55,26 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+# Set only by data loaders (the demo seed, migrations of history): the moment the recorded change
+# really happened, so a seeded customer's timeline shows 2024-05-03, not the seeding time.
+_happened_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar("audit_happened_at",
+                                                                                      default=None)
+
+
+@contextlib.contextmanager
+def happened_at(moment: datetime.datetime | datetime.date | None) -> Iterator[None]:
+    """Date the events recorded inside the block at ``moment`` (a date means noon that day)."""
+    from django.utils import timezone
+
+    if isinstance(moment, datetime.date) and not isinstance(moment, datetime.datetime):
+        moment = timezone.make_aware(datetime.datetime.combine(moment, datetime.time(12, 0)))
+    token = _happened_at.set(moment)
+    try:
+        yield
+    finally:
+        _happened_at.reset(token)
+
+
 def record(*, actor, action: str, obj=None, changes: dict | None = None, note: str = "", **subjects) -> AuditEvent:
     """Write one audit event in the caller's transaction.
 
@@ -64,6 +86,9 @@ def record(*, actor, action: str, obj=None, changes: dict | None = None, note: s
     if obj is not None and hasattr(obj, "audit_subjects"):
         values.update({k: v for k, v in obj.audit_subjects().items() if v is not None})
     values.update({k: v for k, v in subjects.items() if v is not None})
+    moment = _happened_at.get()
+    if moment is not None:
+        values["at"] = moment
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

@@ -122,11 +122,28 @@ def masked(value: str | None, mask: Callable[[str], str], user, *, revealed: boo
 def masked_changes(model, changes: Iterable[tuple], *, unmask: bool) -> list[tuple]:
     """Labelled audit changes ``(name, label, old, new)`` with every declared personal field of
     ``model`` masked by its kind, unless ``unmask``."""
-    declared = {} if unmask or model is None else declared_personal_data(model)
+    declared = {} if model is None else declared_personal_data(model)
     rows = []
     for name, label, old, new in changes:
         kind = declared.get(name)
-        if kind:
+        if kind and not unmask:
             old, new = mask_as(kind, old), mask_as(kind, new)
-        rows.append((name, label, old, new))
+        elif kind == "phone":  # shown to people as 138 1234 5678, not as stored (+8613812345678)
+            old, new = _readable_phones(old), _readable_phones(new)
+        rows.append((name, label, _joined(old), _joined(new)))
     return rows
+
+
+def _readable_phones(value):
+    from .validators import format_phone
+
+    if isinstance(value, (list, tuple)):
+        return [_readable_phones(v) for v in value]
+    return format_phone(value) if isinstance(value, str) and value else value
+
+
+def _joined(value):
+    """Lists read as "甲、乙" on pages, never as a Python list."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return value

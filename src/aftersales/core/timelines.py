@@ -24,11 +24,11 @@ from django.utils.translation import gettext
 
 from . import masking
 from .models import AuditEvent
-from .registry import timeline_renderer
+from .registry import register_timeline_renderer, timeline_renderer
 from .scoping import scope_for
 
 # Bookkeeping columns nobody reads in a change log.
-HIDDEN_FIELDS = frozenset({"created_at", "updated_at", "version", "digits_reversed", "name_initials"})
+HIDDEN_FIELDS = frozenset({"created_at", "updated_at", "version", "digits_reversed", "name_initials", "missing"})
 
 
 class TimelineEntry:
@@ -72,6 +72,8 @@ def _display(field, value):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):  # e.g. the phones a customer was created with (joined after masking)
+        return [_display(field, v) for v in value if v not in (None, "")]
     return value
 
 
@@ -91,7 +93,11 @@ def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]
             field = model._meta.get_field(name) if model else None
         except Exception:
             field = None
-        label = str(getattr(field, "verbose_name", name)) if field is not None else name
+        # Names the services use besides fields ("phones", "addresses") carry labels on the model.
+        extra = getattr(model, "audit_labels", {}) if model is not None else {}
+        label = str(extra.get(name) or getattr(field, "verbose_name", None)
+                    or getattr(getattr(field, "related_model", None), "_meta", None) and
+                    field.related_model._meta.verbose_name_plural or name)
         out.append((name, label, _display(field, pair[0]), _display(field, pair[1])))
     return out
 
@@ -114,8 +120,10 @@ def _entries(events, user) -> list[TimelineEntry]:
     for e in events:
         render = timeline_renderer(e.action)
         changes = masked_changes_for(e, user, unmasked_persons=persons)
-        # Renderers read masked values (``event.masked``) when they quote a personal field.
-        e.masked = {name: new for name, _label, _old, new in changes}
+        # Renderers quote values from ``event.shown`` ({field: (old, new)}, labelled and masked for
+        # this user), never from the raw ``event.changes``.
+        e.shown = {name: (old, new) for name, _label, old, new in changes}
+        e.shown_labels = [label for _name, label, _old, _new in changes]
         out.append(TimelineEntry(e, (render(e) if render else "") or fallback_sentence(e), changes,
                                  actor_name(e.actor)))
     return out
@@ -210,3 +218,18 @@ def change_log(events, user, *, limit: int = 200) -> list[dict]:
     persons = masking.persons_unmasked(user, {e.customer_id for e in events})
     return [{"event": e, "actor_name": actor_name(e.actor),
              "changes": masked_changes_for(e, user, unmasked_persons=persons)} for e in events]
+
+
+def _render_core(event) -> str:
+    """Sentences for the kernel's own events that reach customer and vehicle timelines."""
+    if event.action == "core.access.granted":
+        return gettext("opened this record to another store (%(reason)s)") % {"reason": event.note or "—"}
+    if event.action == "core.access.revoked":
+        return gettext("withdrew another store's access")
+    if event.action == "core.attachment.added":
+        pair = getattr(event, "shown", {}).get("attachment")
+        return gettext("attached %(file)s") % {"file": pair[1] if pair else "—"}
+    return ""
+
+
+register_timeline_renderer("core.", _render_core)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aftersales.core import audit
 from aftersales.core.progress import ProgressBar
 from aftersales.core.registry import SeedStep, register_seed_step
 from aftersales.core.validators import vin_check_digit
@@ -19,7 +20,7 @@ from aftersales.org.seed import DEALERS, GIVEN, SURNAMES, city_plate_prefixes
 
 from . import services
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType, MileageSource
-from .models import Customer, Vehicle, VehicleModel
+from .models import Customer, CustomerDocument, MileageReading, Vehicle, VehicleModel
 
 # code, name, series, energy, household rules, VDS fragment
 MODELS = [
@@ -36,6 +37,13 @@ STREETS = ["建国路", "人民路", "解放大道", "中山路", "长江路", "
 COMPANIES = ["顺达物流有限公司", "城配快运有限公司", "绿源出行科技有限公司", "鑫盛建材有限公司", "安居家政服务有限公司"]
 COLOURS = ["珍珠白", "星空灰", "天空蓝", "樱花粉", "曜石黑"]
 YEAR_CODES = {2021: "M", 2022: "N", 2023: "P", 2024: "R", 2025: "S", 2026: "T"}
+
+
+def _noon(day):
+    """A seeded row's creation time: noon of the day it happened (Asia/Shanghai)."""
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
 def _name(rng: random.Random) -> str:
@@ -125,16 +133,20 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
             address = {"province": "", "city": dealer.region.name, "district": district,
                        "detail": f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋"
                                  f"{rng.randrange(1, 25)}0{rng.randrange(1, 5)}室"}
-            customer = services.customer_create(
-                actor=actor,
-                data={"kind": kind, "name": name, "owning_dealer": dealer, "region": dealer.region,
-                      "source": rng.choice([CustomerSource.PURCHASE] * 6 + [CustomerSource.WALK_IN,
-                                                                             CustomerSource.REFERRAL,
-                                                                             CustomerSource.CALL_CENTRE]),
-                      "gender": rng.choice(["m", "f", ""]) if kind == CustomerKind.PERSON else "",
-                      "person_in_charge": _name(rng) if kind != CustomerKind.PERSON and not incomplete else "",
-                      "first_visit_at": first_visit},
-                phones=phones, addresses=[] if incomplete else [address])
+            # History carries the dates it happened on (issue 8 item 2): the archive was opened at the
+            # first visit, the car registered at the sale, readings and documents on their own dates.
+            with audit.happened_at(first_visit):
+                customer = services.customer_create(
+                    actor=actor,
+                    data={"kind": kind, "name": name, "owning_dealer": dealer, "region": dealer.region,
+                          "source": rng.choice([CustomerSource.PURCHASE] * 6 + [CustomerSource.WALK_IN,
+                                                                                 CustomerSource.REFERRAL,
+                                                                                 CustomerSource.CALL_CENTRE]),
+                          "gender": rng.choice(["m", "f", ""]) if kind == CustomerKind.PERSON else "",
+                          "person_in_charge": _name(rng) if kind != CustomerKind.PERSON and not incomplete else "",
+                          "first_visit_at": first_visit},
+                    phones=phones, addresses=[] if incomplete else [address])
+            Customer.objects.filter(pk=customer.pk).update(created_at=first_visit)
             if incomplete and i % 24 != 5:
                 continue  # a fresh customer without vehicle yet
             for _v in range(1 if rng.random() < 0.75 else 2):
@@ -145,31 +157,40 @@ def seed_customers(*, scale: float = 1.0, stdout=None) -> None:
                 produced = sold - timedelta(days=rng.randrange(20, 120))
                 km_per_day = rng.uniform(15, 90)
                 age = (today - sold).days
-                vehicle = services.vehicle_create(actor=actor, data={
-                    "vin": _vin(MODELS[model_index][5], produced.year, serial),
-                    "plate": _plate(rng, prefixes.get(city, "京A")), "vehicle_model": model,
-                    "colour": rng.choice(COLOURS), "production_date": produced,
-                    "production_batch": f"{produced:%Y%m}-{rng.randrange(1, 4):02d}",
-                    "selling_dealer": dealer, "servicing_dealer": dealer, "owner": customer,
-                    "sale_date": sold, "invoice_date": sold, "delivery_date": sold + timedelta(days=rng.randrange(0, 6)),
-                    "current_mileage": rng.randrange(5, 60), "mileage_read_on": sold})
+                with audit.happened_at(sold):
+                    vehicle = services.vehicle_create(actor=actor, data={
+                        "vin": _vin(MODELS[model_index][5], produced.year, serial),
+                        "plate": _plate(rng, prefixes.get(city, "京A")), "vehicle_model": model,
+                        "colour": rng.choice(COLOURS), "production_date": produced,
+                        "production_batch": f"{produced:%Y%m}-{rng.randrange(1, 4):02d}",
+                        "selling_dealer": dealer, "servicing_dealer": dealer, "owner": customer,
+                        "sale_date": sold, "invoice_date": sold, "delivery_date": sold + timedelta(days=rng.randrange(0, 6)),
+                        "current_mileage": rng.randrange(5, 60), "mileage_read_on": sold})
+                Vehicle.objects.filter(pk=vehicle.pk).update(created_at=_noon(sold))
                 for fraction in sorted(rng.sample([0.3, 0.6, 0.9, 1.0], k=rng.randrange(1, 4))):
-                    read_on = sold + timedelta(days=int(age * fraction))
-                    services.record_mileage(actor=actor, vehicle=vehicle, reading_km=int(age * fraction * km_per_day),
-                                            read_on=min(read_on, today), source=MileageSource.RECEPTION)
-                for category in KEY_PART_TERMS:
-                    choices = suppliers.get(category) or [None]
-                    services.set_key_part_lot(actor=actor, vehicle=vehicle, category=category,
-                                              supplier=choices[serial % len(choices)],
-                                              lot_number=f"{category[:3].upper()}{produced:%y%m}{rng.randrange(1, 6):02d}",
-                                              serial_number=f"{category[:1].upper()}{serial:08d}")
+                    read_on = min(sold + timedelta(days=int(age * fraction)), today)
+                    with audit.happened_at(read_on):
+                        services.record_mileage(actor=actor, vehicle=vehicle,
+                                                reading_km=int(age * fraction * km_per_day),
+                                                read_on=read_on, source=MileageSource.RECEPTION)
+                for reading in MileageReading.objects.filter(vehicle=vehicle):  # incl. the one at the sale
+                    MileageReading.objects.filter(pk=reading.pk).update(created_at=_noon(reading.read_on))
+                with audit.happened_at(sold):  # key-part lots are recorded at the sale
+                    for category in KEY_PART_TERMS:
+                        choices = suppliers.get(category) or [None]
+                        services.set_key_part_lot(actor=actor, vehicle=vehicle, category=category,
+                                                  supplier=choices[serial % len(choices)],
+                                                  lot_number=f"{category[:3].upper()}{produced:%y%m}{rng.randrange(1, 6):02d}",
+                                                  serial_number=f"{category[:1].upper()}{serial:08d}")
                 if rng.random() < 0.6:
                     doc = _demo_document(rng, sold=sold, delivered=vehicle.delivery_date, today=today)
                     scan = {"file": _demo_scan(f"{code}-{serial}")} if serial % 5 == 0 else {}
-                    services.document_create(actor=actor, data={**scan, **doc,
-                        "customer": customer, "vehicle": vehicle, "organisation": dealer,
-                        "number": f"{code}-{serial}",
-                        "received_on": min(doc["document_date"] + timedelta(days=rng.randrange(0, 8)), today)})
+                    received = min(doc["document_date"] + timedelta(days=rng.randrange(0, 8)), today)
+                    with audit.happened_at(received):
+                        document = services.document_create(actor=actor, data={
+                            **scan, **doc, "customer": customer, "vehicle": vehicle, "organisation": dealer,
+                            "number": f"{code}-{serial}", "received_on": received})
+                    CustomerDocument.objects.filter(pk=document.pk).update(created_at=_noon(received))
     progress.advance(note=f"{created} 位客户")
     progress.finish(note=f"{Customer.objects.count()} 位客户，{Vehicle.objects.count()} 辆车")
 

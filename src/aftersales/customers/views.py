@@ -96,7 +96,9 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         today = timezone.localdate()
         if can_see_personal_data(user):
             services.log_personal_data_view(actor=user, customer=customer)
-        history = change_log(selectors.customer_change_history(customer.pk), user)
+        # Two tabs (issue 8 item 2): the service history in sentences, and the field-by-field change log.
+        tab = "changes" if self.request.GET.get("tab") == "changes" else "story"
+        history = change_log(selectors.customer_change_history(customer.pk), user) if tab == "changes" else []
         ctx.update(
             object=customer, title=str(customer), model_meta=Customer._meta,
             contact=presenters.customer_contact(customer, user),
@@ -108,7 +110,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             documents=list(customer.documents.all()),
             ownerships=list(customer.ownerships.all()),
             consents=selectors.contact_consents(customer.pk),
-            history=history,
+            history=history, tab=tab,
             timeline=timeline_for_customer(customer, user=user),
             phone_form=forms.PhoneForm(), address_form=forms.AddressForm(user=user),
         )

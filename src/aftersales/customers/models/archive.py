@@ -142,6 +142,8 @@ class Customer(BaseModel):
     # use in audit changes).  The customer no. and a document no. are not personal data.
     personal_data = {"primary_phone": "phone", "phones": "phone", "resident_id": "resident_id",
                      "addresses": "address", "address": "address"}
+    # Labels of the names the services use in audit changes besides fields (the change log tab).
+    audit_labels = {"phones": _("phones"), "addresses": _("addresses"), "address": _("address")}
 
     class Meta:
         verbose_name = _("customer")
@@ -213,6 +215,7 @@ class CustomerAddress(BaseModel):
 
     scope_rule = ScopeRule(paths=("customer__owning_dealer",), grant_via=("customer",))
     personal_data = {"detail": "address", "address": "address"}
+    audit_labels = {"address": _("address")}
 
     class Meta:
         verbose_name = _("customer address")

@@ -108,3 +108,53 @@ def test_consent_events_mask_the_contact(car, make_user, hq, admin_user):
     manager = make_user("manager", hq)  # sees personal data, and the customer is in scope
     assert OWNER_MOBILE in _texts([e for e in timeline_for_customer(car.owner, user=manager)
                                    if e.event.action == "notifications.consent.granted"])
+
+
+def test_the_360_page_tells_the_story_in_sentences(car, make_user, hq, admin_user, dealer_a, client):
+    services.record_mileage(actor=admin_user, vehicle=car, reading_km=12300, read_on=date(2025, 6, 1))
+    services.document_create(actor=admin_user, data={
+        "customer": car.owner, "vehicle": car, "kind": "invoice", "title": "购车发票",
+        "number": "FP-001", "document_date": date(2025, 1, 10), "organisation": dealer_a})
+    agent = make_user("agent", hq)
+    client.force_login(agent)
+    page = client.get(reverse("customers:customer_detail", args=[car.owner.pk])).content.decode()
+    story = page[page.index('data-testid="tab-story"'):]
+    assert "登记了车辆 京A12345（小蚂蚁）" in story
+    assert "里程更新为 12,300 km（京A12345）" in story
+    assert "录入了单据《购车发票》" in story
+    assert "建立了客户档案" in story
+    assert admin_user.staff_profile.display_name in story  # people's names, not usernames
+    for raw in ("customers.", "phones", "name_initials", "zs", "+86", "[&#x27;", "current_mileage"):
+        assert raw not in story, raw
+    assert OWNER_MOBILE not in page and "138****5678" in page
+    assert 'data-testid="change-history"' not in page  # the change log is one tab away
+
+    changes = client.get(reverse("customers:customer_detail", args=[car.owner.pk]) + "?tab=changes").content.decode()
+    assert 'data-testid="change-history"' in changes
+    log = changes[changes.index('data-testid="change-history"'):]
+    assert "电话" in log and "138****5678" in log and OWNER_MOBILE not in log
+    assert "customers." not in log and "phones" not in log
+
+
+def test_seeded_history_carries_the_dates_it_happened_on(db):
+    """The demo's customer timelines read as years of service, not "everything happened just now"."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from aftersales.core.models import AuditEvent
+    from aftersales.customers.models import CustomerDocument, MileageReading
+
+    call_command("seed", "--scale", "0.05", "--only", "org", "notifications", "parts", "customers", stdout=StringIO())
+    started = timezone.now() - timezone.timedelta(hours=1)
+    readings = list(MileageReading.objects.all())
+    assert readings and all(timezone.localtime(r.created_at).date() == r.read_on for r in readings)
+    for event in AuditEvent.objects.filter(action="customers.mileage.recorded"):
+        day = timezone.localtime(event.at).date()
+        assert MileageReading.objects.filter(vehicle_id=event.vehicle_id, read_on=day).exists()
+    vehicles = AuditEvent.objects.filter(action="customers.vehicle.created")
+    assert vehicles.exists() and not vehicles.filter(at__gte=started).exists()  # dated at their sale
+    assert all(timezone.localtime(d.created_at).date() == d.received_on for d in CustomerDocument.objects.all())
+    customers = AuditEvent.objects.filter(action="customers.customer.created")
+    assert customers.filter(at__lt=started - timezone.timedelta(days=29)).exists()
