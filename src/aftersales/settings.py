@@ -279,6 +279,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["aftersales.core.api.permissions.ScopedModelPermissions"],
+    # JSON nested deeper than any resource is a 400, never a RecursionError 500 (ADR 0017).
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "aftersales.core.api.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
