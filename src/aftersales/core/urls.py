@@ -2,6 +2,7 @@ from django.urls import path
 
 from .attachments.views import AttachmentFileView, AttachmentUploadView
 from .views import pages
+from .views.account import ApiTokenView
 from .views.calendar import CalendarListView
 
 app_name = "core"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("files/new/<int:parent_type_id>/<int:parent_id>/", AttachmentUploadView.as_view(), name="attachment_add"),
     path("files/<int:pk>/thumbnail/", AttachmentFileView.as_view(variant="thumbnail"), name="attachment_thumbnail"),
     path("system/access-log/", pages.PersonalDataAccessListView.as_view(), name="access_log"),
+    path("account/api-token/", ApiTokenView.as_view(), name="api_token"),
 ]
