@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -11,6 +12,14 @@ pytest_plugins = ["aftersales.org.testing"]
 hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.register_profile("thorough", parent=hypothesis_settings.get_profile("ci"), max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path_factory):
+    """Each test writes uploads, import work files and exports under its own directory: parallel
+    workers (pytest -n) each number their jobs from 1, and a shared ``media/imports/job-1/``
+    let one worker read another's half-written Arrow file (a polars panic, a flaky import test)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 def pytest_configure(config):

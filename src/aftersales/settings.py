@@ -137,7 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # axes' username lockout plus a per-address limit on distinct usernames (core/throttling.py).
+    "aftersales.core.throttling.AddressAwareAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/login/"
@@ -151,6 +152,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "aftersales.core.views.auth.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# One address whose failures span this many usernames within the cool-off is refused for every
+# username (spraying); a store's staff behind one NAT mistyping their own passwords stays below.
+AFTERSALES_LOGIN_ADDRESS_USERNAME_LIMIT = int(env("LOGIN_ADDRESS_USERNAME_LIMIT", "10"))
+# API tokens expire this many days after issue; a password change revokes them (core/tokens.py).
+AFTERSALES_API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "30"))
 # Deliberate: locking by address would lock out a whole store behind one NAT (ADR 0001).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
@@ -178,6 +184,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 # nginx "internal" location that maps to MEDIA_ROOT (e.g. /protected-media/); empty = the app streams.
 AFTERSALES_X_ACCEL_REDIRECT = env("X_ACCEL_REDIRECT", "")
+# SQLite holds its one write lock for a whole import: above this many rows an import is refused
+# with a message to split the file or use PostgreSQL (figures in README; 0 = no limit).
+AFTERSALES_SQLITE_IMPORT_MAX_ROWS = int(env("SQLITE_IMPORT_MAX_ROWS", "20000"))
 # An audit action no app declares in its events.py raises (tests turn this on) or is logged once.
 AFTERSALES_STRICT_EVENTS = env_bool("STRICT_EVENTS")
 # Attachments (core/attachments): the largest file accepted, in bytes (default 20 MB).
@@ -267,10 +276,16 @@ AFTERSALES_PDF_FONT = env("PDF_FONT", "")
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aftersales.core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["aftersales.core.api.permissions.ScopedModelPermissions"],
+    # JSON nested deeper than any resource is a 400, never a RecursionError 500 (ADR 0017).
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "aftersales.core.api.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

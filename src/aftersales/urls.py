@@ -22,6 +22,8 @@ api_patterns = [
 
 # A database fault answers 503 (branded page / JSON), a bug the branded 500 page (ADR 0013).
 handler500 = "aftersales.core.views.errors.server_error"
+# A malformed page number in the address: the branded 400 page says which and why (ADR 0017).
+handler400 = "aftersales.core.views.pages.bad_request"
 
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, nav, signals  # noqa: F401  (system checks, menu, login audit)
+        from .calendar import hooks  # noqa: F401  (SLA job, calendar work items)

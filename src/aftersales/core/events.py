@@ -83,6 +83,9 @@ def check(name: str) -> None:
 # --- the kernel's own events ----------------------------------------------------------------------
 AUTH_LOGIN = declare("auth.login")
 AUTH_LOGOUT = declare("auth.logout")
+# API tokens (core/tokens.py, issue 7 item 11): issued on request, revoked by a new password or the owner.
+AUTH_TOKEN_ISSUED = declare("auth.token.issued")
+AUTH_TOKEN_REVOKED = declare("auth.token.revoked")
 ACCESS_GRANTED = declare("core.access.granted")
 ACCESS_REVOKED = declare("core.access.revoked")
 ATTACHMENT_ADDED = declare("core.attachment.added")

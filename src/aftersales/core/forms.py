@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .validators.sanity import strip_invisible
+
 #: An edit that does not say which version it started from (issue 7 item 10, R-SYS-3).
 VERSION_REQUIRED = _("This edit does not say which version of the record it started from. "
                      "Reload the page and save again.")
@@ -22,6 +24,9 @@ class ServiceModelForm(forms.ModelForm):
             for name in self.scoped_fields:
                 if name in self.fields:
                     self.fields[name].queryset = self.fields[name].queryset.restrict(user)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                strip_text_input(field)
         if self.instance and self.instance.pk and hasattr(self.instance, "version"):
             self.fields["version"].initial = self.instance.version
         else:
@@ -47,6 +52,17 @@ class ServiceModelForm(forms.ModelForm):
             field = self.instance._meta.get_field(name)
             (m2m if field.many_to_many else data)[name] = self.cleaned_data[name]
         return data, m2m
+
+
+def strip_text_input(field: forms.CharField) -> None:
+    """The field drops invisible characters (zero-width spaces, BOM, bidi marks…) before its
+    required check (ADR 0017): "​​" is as empty as "" and gets the same "required" error."""
+    to_python = field.to_python
+
+    def cleaned(value):
+        return strip_invisible(to_python(value))
+
+    field.to_python = cleaned
 
 
 def style_form(form) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,8 +20,15 @@ from .calendar.models import (  # noqa: E402,F401  (registered with the core app
     OrganisationCalendar,
     WorkingCalendar,
 )
+from .calendar.sla_models import (  # noqa: E402,F401  (registered with the core app)
+    EscalationLadder,
+    EscalationLevel,
+    SlaClock,
+    SlaEscalation,
+)
 from .imports.models import ImportJob  # noqa: E402,F401  (registered with the core app)
 from .scoping import ScopedQuerySet, ScopeRule
+from .validators.sanity import portable_integer_errors, strip_invisible
 
 
 class BaseModel(models.Model):
@@ -43,6 +51,26 @@ class BaseModel(models.Model):
     def audit_subjects(self) -> dict:
         """Customer / vehicle / organisation this row concerns, so timelines are one indexed query."""
         return {"organisation_id": getattr(self, "organisation_id", None)}
+
+    def clean_fields(self, exclude=None):
+        """Every service's ``full_clean`` also applies the data-sanity rules of ADR 0017: single-line
+        text loses its invisible characters first (a name of only zero-width spaces is blank), and
+        an integer must fit the column on every backend (SQLite would store 2,147,483,648 km)."""
+        exclude = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField) and field.name not in exclude:
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    setattr(self, field.attname, strip_invisible(value))
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = dict(exc.error_dict)
+        for name, found in portable_integer_errors(self, exclude=exclude | set(errors)).items():
+            errors[name] = found
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditEventQuerySet(ScopedQuerySet):

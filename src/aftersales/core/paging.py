@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -90,3 +91,57 @@ class CappedPaginator(Paginator):
     @property
     def total_label(self) -> str:
         return total_label(self.count, self.estimated)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page parameters from the address (issue 7 item 8, ADR 0017)
+# ---------------------------------------------------------------------------------------------
+
+#: Beyond this page number a request is hostile or broken, never a person paging: refused with 400
+#: (an unbounded number overflowed SQLite's 64-bit OFFSET and answered 500).
+MAX_PAGE = 1_000_000
+
+
+class BadPageParameter(BadRequest):
+    """``page`` / ``per_page`` / ``page_size`` in the address is not a usable number.
+
+    ``field`` names the parameter, ``message`` is translated and shown to the user (a 400 page,
+    or ``fields`` in the API's JSON error)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _bounded_int(params, name: str, *, default: int, maximum: int, clamp: bool = False) -> int:
+    raw = params.get(name)
+    if raw is None or str(raw).strip() == "":
+        return default
+    text = str(raw).strip()
+    # isdecimal() alone accepts Arabic-Indic digits; int() of a 10,000-digit string is slow: both out.
+    if text.isascii() and text.isdecimal() and len(text) <= 12 and int(text) >= 1:
+        if int(text) <= maximum:
+            return int(text)
+        if clamp:
+            return maximum
+    raise BadPageParameter(name, _("“%(name)s” must be a whole number from 1 to %(max)s.")
+                           % {"name": name, "max": f"{maximum:,}"})
+
+
+def page_number(params, name: str = "page") -> int:
+    """The requested page (1 when absent); anything but 1…MAX_PAGE raises BadPageParameter."""
+    return _bounded_int(params, name, default=1, maximum=MAX_PAGE)
+
+
+def page_size(params, name: str, *, default: int, maximum: int) -> int:
+    """The requested rows per page (``default`` when absent, at most ``maximum``: a larger size is
+    served as the largest, as before); 0, negatives and words raise BadPageParameter instead of
+    being silently replaced (``per_page=-1`` answered 500)."""
+    return _bounded_int(params, name, default=default, maximum=maximum, clamp=True)
+
+
+def checked_page(paginator: Paginator, params, name: str = "page"):
+    """``paginator.get_page`` after the number was checked: a page past the end shows the last
+    page (a list that shrank while someone paged), a malformed number is a 400."""
+    return paginator.get_page(page_number(params, name))

@@ -109,7 +109,8 @@ def model_problems() -> Iterator[Problem]:
                 if p := _english(getattr(model._meta, attr), f"{name}.{attr}"):
                     yield p
             for field in model._meta.get_fields():
-                if field.auto_created or field.name in INTERNAL_FIELDS or not hasattr(field, "verbose_name"):
+                if (field.auto_created or field.name in INTERNAL_FIELDS or not hasattr(field, "verbose_name")
+                        or not getattr(field, "concrete", True)):  # generic keys: never a form label
                     continue
                 if p := _english(field.verbose_name, f"{name}.{field.name}"):
                     yield p

@@ -44,6 +44,8 @@ class MileageSource(models.TextChoices):
     TELEMATICS = "telematics", _("Telematics")
     IMPORT = "import", _("Imported")
     SALE = "sale", _("At sale")
+    # The first reading of a new odometer (cluster replaced): later readings compare with it.
+    ODOMETER_REPLACED = "odometer", _("Odometer replaced")
 
 
 class DocumentKind(models.TextChoices):

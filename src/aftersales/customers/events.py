@@ -26,6 +26,8 @@ VEHICLE_VIN_OVERRIDE = declare("customers.vehicle.vin_override")
 VEHICLE_OWNER_CHANGED = declare("customers.vehicle.owner_changed")
 VEHICLE = declare_model_events("customers.vehicle")
 MILEAGE_RECORDED = declare("customers.mileage.recorded")
+# The first reading of a new odometer, with the reason (issue 7 item 9).
+ODOMETER_REPLACED = declare("customers.vehicle.odometer_replaced")
 KEYPART_SET = declare("customers.keypart.set")
 
 VEHICLE_MODEL = declare_model_events("customers.vehiclemodel")

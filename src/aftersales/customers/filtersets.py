@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.filtersets import ScopedChoicesMixin, StyledFilterSet, active_filter, yes_no_filter
@@ -15,7 +14,6 @@ from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
 from .lookup import SEARCH_ID_LIST_MAX, matching_ids, matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search, service_due_q, vehicles_without_key_parts
-from .services import ARCHIVE_DEADLINE
 
 ARCHIVE_STATES = [("complete", _("Complete")), ("incomplete", _("Incomplete")), ("late", _("Overdue"))]
 
@@ -59,8 +57,9 @@ class CustomerFilterSet(ScopedChoicesMixin, StyledFilterSet):
         if value == "incomplete":
             return queryset.filter(archive_completed_at__isnull=True)
         if value == "late":
-            return queryset.filter(archive_completed_at__isnull=True,
-                                   first_visit_at__lt=timezone.now() - ARCHIVE_DEADLINE)
+            from .selectors import archive_late_q
+
+            return queryset.filter(archive_late_q(), archive_completed_at__isnull=True)
         return queryset
 
 

@@ -162,7 +162,9 @@ class MileageForm(forms.Form):
     reading_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0)
     read_on = forms.DateField(label=_("Read on"), required=False, widget=forms.DateInput())
     source = forms.ChoiceField(label=_("Source"), choices=MileageSource.choices, initial=MileageSource.RECEPTION)
-    reason = forms.CharField(label=_("Reason for a lower reading"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for a lower reading"), max_length=200, required=False,
+                             help_text=_("Needed for a lower reading and when the odometer was replaced "
+                                         "(choose “Odometer replaced” as the source)."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

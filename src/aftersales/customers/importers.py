@@ -13,15 +13,17 @@ import sys
 from typing import NamedTuple
 
 import polars as pl
-from django.db import connections, transaction
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.core.exceptions import ServiceError
+from aftersales.core.imports import followups
 from aftersales.core.imports import vectorised as V
 from aftersales.core.imports.reading import ERRORS, ROW
 from aftersales.core.imports.registry import Column, register_importer
 from aftersales.core.imports.sql import BulkIndexes, Staging, copy_into, insert_select, reserve_ids, table
+from aftersales.core.validators.sanity import FUTURE_DATE
 from aftersales.org.models import Organisation, Region
 from aftersales.parts.choices import PartCategory, PartUnit
 from aftersales.parts.models import Part, Supplier
@@ -30,6 +32,7 @@ from . import import_scope
 from .choices import CustomerKind, CustomerSource
 from .models import Customer, CustomerAddress, CustomerPhone, Vehicle, VehicleModel, VehicleOwnership
 from .services import name_initials
+from .validation import MAX_MILEAGE_KM, MILEAGE_TOO_HIGH, SALE_BEFORE_PRODUCTION
 
 NULL = pl.lit(None, dtype=pl.String)
 LOOKUP_BATCH = 20_000
@@ -635,9 +638,10 @@ def _refresh_search_index(connection, *, customer_ids=(), vehicle_ids=(), total:
     except ImportError:
         return
     if total > REINDEX_LIMIT:
-        rebuild = getattr(lookup, "rebuild_search_index", None)
-        if callable(rebuild):
-            transaction.on_commit(rebuild)
+        if callable(getattr(lookup, "rebuild_search_index", None)):
+            # Part of the job's durable work, not a bare on_commit callback: a worker killed in
+            # the rebuild leaves the job "finishing", and it is retried (ADR 0013).
+            followups.after_commit("aftersales.customers.lookup.rebuild_search_index")
         return
     if customer_ids and callable(getattr(lookup, "reindex_customers", None)):
         lookup.reindex_customers(customer_ids)
@@ -658,15 +662,20 @@ class VehicleImporter(BaseImporter):
     columns = [
         Column("vin", "车架号VIN", required=True, example="LSJA24U62JG269225", aliases=("VIN", "车架号")),
         Column("plate", "车牌号", example="京A12345", aliases=("plate",)),
-        Column("model_code", "车型代码", required=True, example="EV500", aliases=("model code",)),
+        # Examples the demo has (customers/seed.py, org/seed.py), so the template's row imports as is.
+        Column("model_code", "车型代码", required=True, example="XM-E1", aliases=("model code",),
+               help=gettext_lazy("A vehicle model code of the archive, e.g. XM-E1.")),
         Column("colour", "颜色", example="白色"),
         Column("production_date", "生产日期", example="2025-03-18"),
         Column("production_batch", "生产批次", example="B2503-01"),
         Column("dealer_code", "销售经销商代码", example="D1001"),
         Column("sale_date", "销售日期", example="2025-05-01"),
         Column("invoice_date", "开票日期", example="2025-05-01"),
-        Column("owner_mobile", "车主手机", example="13812345678"),
-        Column("owner_code", "客户编号", example=""),
+        Column("owner_mobile", "车主手机", example="",
+               help=gettext_lazy("The mobile of a customer already in the archive (import customers first); "
+                                 "leave empty for a vehicle without an owner yet.")),
+        Column("owner_code", "客户编号", example="",
+               help=gettext_lazy("Or the customer no. of the owner, e.g. C-D1001-20261202-0001.")),
         Column("mileage", "里程", example="12000"),
     ]
 
@@ -714,7 +723,7 @@ class VehicleImporter(BaseImporter):
                              .alias("_owner_id"))
         today = pl.lit(datetime.date.today())
         bad_date = _("Not a date; use YYYY-MM-DD, e.g. 2025-05-01.")
-        future = _("This date is in the future.")
+        future = str(FUTURE_DATE)
         checks = [
             required("vin"),
             err("vin", pl.col("vin").is_not_null() & pl.col("_verr").is_not_null(), pl.col("_verr")),
@@ -731,9 +740,12 @@ class VehicleImporter(BaseImporter):
             err("invoice_date", pl.col("invoice_date").is_not_null() & pl.col("_idate").is_null(), bad_date),
             err("production_date", pl.col("_pdate") > today, future),
             err("sale_date", pl.col("_sdate") > today, future),
-            err("sale_date", pl.col("_sdate") < pl.col("_pdate"), _("The sale date is before the production date.")),
+            err("invoice_date", pl.col("_idate") > today, future),
+            err("sale_date", pl.col("_sdate") < pl.col("_pdate"), str(SALE_BEFORE_PRODUCTION)),
             err("mileage", pl.col("mileage").is_not_null() & (pl.col("_mileage").is_null() | (pl.col("_mileage") < 0)),
                 _("Give the mileage as a whole number of kilometres.")),
+            err("mileage", pl.col("_mileage") > MAX_MILEAGE_KM,
+                str(MILEAGE_TOO_HIGH) % {"max": f"{MAX_MILEAGE_KM:,}"}),
             err("owner_mobile", pl.col("owner_mobile").is_not_null() & pl.col("_omerr").is_not_null(),
                 pl.col("_omerr")),
             err("owner_code", pl.col("owner_code").is_not_null() & pl.col("_owner_by_code").is_null(),

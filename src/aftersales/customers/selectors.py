@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aftersales.core.calendar.selectors import working_days_overdue_q
 from aftersales.core.models import AuditEvent
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
     VehicleModel,
     VehicleOwnership,
 )
-from .services import ARCHIVE_DEADLINE
+from .services import ARCHIVE_WORKING_DAYS
 from .warranty import add_months
 
 #: How far ahead 「我的工作」 looks for a 首保 / 定保 falling due, and for how many years 定保 recur.
@@ -136,22 +137,28 @@ def document_summary(qs: QuerySet[CustomerDocument]) -> dict:
     return {"by_kind": by_kind, "by_month": by_month, "total": sum(r["count"] for r in by_kind)}
 
 
+def archive_late_q(*, now=None) -> Q:
+    """First visit more than ``ARCHIVE_WORKING_DAYS`` working days ago on the owning dealer's calendar
+    (R-CUS-3; one cutoff per calendar in use, see ``core.calendar.selectors``)."""
+    return working_days_overdue_q(organisation_field="owning_dealer_id", time_field="first_visit_at",
+                                  days=ARCHIVE_WORKING_DAYS, now=now)
+
+
 def incomplete_archives(*, user) -> QuerySet[Customer]:
-    """Archives not yet complete (R-CUS-3), with ``is_late`` when the first visit is over 2 days ago."""
-    late_before = timezone.now() - ARCHIVE_DEADLINE
+    """Archives not yet complete (R-CUS-3), with ``is_late`` when the first visit is over 2 working days ago."""
+    late = archive_late_q()
     return (customer_list(user=user)
             .filter(is_active=True, archive_completed_at__isnull=True)
             .annotate(has_address=Exists(CustomerAddress.objects.filter(customer=OuterRef("pk"))),
                       has_vehicle=Exists(Vehicle.objects.filter(owner=OuterRef("pk"))),
-                      is_late=Q(first_visit_at__lt=late_before))
+                      is_late=late)
             .order_by("first_visit_at", "id"))
 
 
 def incomplete_archive_counts(*, user) -> tuple[int, int]:
     """(incomplete, late) for the work item; two COUNTs."""
-    late_before = timezone.now() - ARCHIVE_DEADLINE
     qs = customer_list(user=user).filter(is_active=True, archive_completed_at__isnull=True)
-    agg = qs.aggregate(total=Count("id"), late=Count("id", filter=Q(first_visit_at__lt=late_before)))
+    agg = qs.aggregate(total=Count("id"), late=Count("id", filter=archive_late_q()))
     return agg["total"], agg["late"]
 
 

@@ -8,7 +8,7 @@ phone, person in charge, owning dealer) and its whole timeline are one indexed q
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,7 +26,7 @@ from aftersales.core.models import PersonalDataAccess
 from aftersales.core.scoping import check_references, foreign_references
 from aftersales.core.validation import FieldErrors
 
-from . import lookup
+from . import events, lookup
 from .choices import CustomerKind, MileageSource
 from .models import (
     Customer,
@@ -47,7 +47,7 @@ from .validation import check_phone, check_plate, check_resident_id, check_vin
 REVEAL_PERMISSION = "core.reveal_personal_data"
 EXPORT_PERMISSION = "customers.export_customer"
 EXPORT_APPROVAL_THRESHOLD = 1000
-ARCHIVE_DEADLINE = timedelta(days=2)
+ARCHIVE_WORKING_DAYS = 2  # working days of the owning dealer's calendar (R-CUS-3, ADR 0008)
 REVEALABLE_FIELDS = ("phones", "addresses", "resident_id")
 
 
@@ -412,19 +412,37 @@ def change_owner(*, actor, vehicle: Vehicle, new_owner: Customer, on: date | Non
 @transaction.atomic
 def record_mileage(*, actor, vehicle: Vehicle, reading_km: int, read_on: date | None = None,
                    source: str = MileageSource.RECEPTION, reason: str = "") -> MileageReading:
-    """Record an odometer reading; one lower than the latest needs a reason (odometer replaced…)."""
+    """Record an odometer reading (R-CUS-2; issue 7 item 9).
+
+    A reading is compared with the latest reading of the same odometer dated on or before it — not
+    with the highest ever: after an odometer replacement (``source=ODOMETER_REPLACED``, a reason
+    required, audited as ``customers.vehicle.odometer_replaced``) the new odometer starts low and
+    its readings are compared with each other.  A lower reading still needs a reason."""
     read_on = read_on or timezone.localdate()
+    reason = (reason or "").strip()
     if read_on > timezone.localdate():
         raise ValidationError({"read_on": [_("A reading cannot be dated in the future.")]})
-    latest = vehicle.mileage_readings.order_by("-reading_km").first()
-    highest = max(latest.reading_km if latest else 0, vehicle.current_mileage or 0)
-    reason = (reason or "").strip()
-    if reading_km < highest and not reason:
+    replaced = source == MileageSource.ODOMETER_REPLACED
+    if replaced and not reason:
+        raise ValidationError({"reason": [_("Say why the odometer was replaced (e.g. instrument cluster "
+                                            "replaced after a fault).")]})
+    readings = vehicle.mileage_readings.filter(read_on__lte=read_on)
+    last_replacement = readings.filter(source=MileageSource.ODOMETER_REPLACED).order_by("-read_on", "-id").first()
+    if last_replacement is not None:
+        readings = readings.filter(read_on__gte=last_replacement.read_on)
+    previous = readings.order_by("-read_on", "-id").first()
+    if replaced:
+        baseline = 0
+    elif previous is not None:
+        baseline = previous.reading_km
+    else:
+        baseline = (vehicle.current_mileage or 0) if last_replacement is None else 0
+    if reading_km < baseline and not reason:
         raise ValidationError({"reading_km": [
             _("%(km)s km is lower than the latest reading (%(latest)s km). Check the number, or give a reason "
-              "such as an odometer replacement.") % {"km": reading_km, "latest": highest}]})
+              "such as an odometer replacement.") % {"km": reading_km, "latest": baseline}]})
     reading = MileageReading(vehicle=vehicle, reading_km=reading_km, read_on=read_on, source=source,
-                             override_reason=reason if reading_km < highest else "",
+                             override_reason=reason if (replaced or reading_km < baseline) else "",
                              recorded_by=actor if getattr(actor, "pk", None) else None)
     reading.full_clean()
     reading.save()
@@ -432,8 +450,9 @@ def record_mileage(*, actor, vehicle: Vehicle, reading_km: int, read_on: date | 
     if vehicle.mileage_read_on is None or read_on >= vehicle.mileage_read_on:
         Vehicle.objects.filter(pk=vehicle.pk).update(current_mileage=reading_km, mileage_read_on=read_on)
         vehicle.current_mileage, vehicle.mileage_read_on = reading_km, read_on
-    audit.record(actor=actor, action="customers.mileage.recorded", obj=vehicle, note=reading.override_reason,
-                 changes={"current_mileage": [old, reading_km], "mileage_read_on": [None, read_on]})
+    changes = {"current_mileage": [old, reading_km], "mileage_read_on": [None, read_on]}
+    audit.record(actor=actor, action=events.ODOMETER_REPLACED if replaced else events.MILEAGE_RECORDED, obj=vehicle,
+                 note=reading.override_reason, changes=changes)
     return reading
 
 

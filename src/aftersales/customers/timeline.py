@@ -106,6 +106,8 @@ _SENTENCES = {
         "vin": _new(e, "vin", "—")},
     events.VEHICLE_OWNER_CHANGED: _owner_changed,
     events.MILEAGE_RECORDED: _mileage,
+    events.ODOMETER_REPLACED: lambda e: _("Odometer of %(vehicle)s replaced: %(reason)s")
+    % {"vehicle": _plate(e), "reason": e.note},
     events.KEYPART_SET: lambda e: _("recorded the key-part lot %(lot)s") % {"lot": e.object_repr},
     events.DOCUMENT_CREATED: lambda e: _document(e, "created"),
     events.DOCUMENT_UPDATED: lambda e: _document(e, "updated"),

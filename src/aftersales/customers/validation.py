@@ -11,7 +11,10 @@ the same thing about the same input.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.validators import (
     VIN_OVERRIDABLE_CODES,
@@ -57,3 +60,43 @@ def check_plate(raw: str | None, *, allow_other: bool = False) -> tuple[str, str
         return "", ""
     plate, kind = validate_plate(raw, allow_other=allow_other)
     return plate, kind
+
+
+# --------------------------------------------------------------------------------------------
+# Data sanity (issue 7 item 8, issue 8 item 8; ADR 0017).  The messages are constants so the
+# vehicle form, the API and the import (whole columns in polars) say the same words.
+# --------------------------------------------------------------------------------------------
+
+#: No odometer of a passenger or light commercial vehicle shows more; a larger number is a typo.
+MAX_MILEAGE_KM = 2_000_000
+MILEAGE_TOO_HIGH = gettext_lazy("No odometer shows more than %(max)s km; check the number.")
+SALE_BEFORE_PRODUCTION = gettext_lazy("The sale date is before the production date.")
+DELIVERY_BEFORE_SALE = gettext_lazy("The delivery date is before the sale date.")
+
+
+@deconstructible
+class MileageValidator(MaxValueValidator):
+    """An odometer reading a vehicle can show (0 … MAX_MILEAGE_KM km).
+
+    A ``MaxValueValidator``, so Django adds no second, backend-sized bound to the field (SQLite's
+    would repeat the refusal as "at most 9223372036854775807")."""
+
+    def __init__(self, limit_value=MAX_MILEAGE_KM, message=None):
+        super().__init__(limit_value, message)
+
+    def __call__(self, value) -> None:
+        if value is not None and value > self.limit_value:
+            raise ValidationError(MILEAGE_TOO_HIGH, code="max_value", params={"max": f"{self.limit_value:,}"})
+
+
+validate_mileage_km = MileageValidator()
+
+
+def vehicle_date_errors(*, production_date=None, sale_date=None, delivery_date=None) -> dict[str, list]:
+    """The order a vehicle's life has: produced, then sold, then delivered.  Errors by field."""
+    errors: dict[str, list] = {}
+    if sale_date and production_date and sale_date < production_date:
+        errors["sale_date"] = [ValidationError(SALE_BEFORE_PRODUCTION, code="sale_before_production")]
+    if delivery_date and sale_date and delivery_date < sale_date:
+        errors["delivery_date"] = [ValidationError(DELIVERY_BEFORE_SALE, code="delivery_before_sale")]
+    return errors

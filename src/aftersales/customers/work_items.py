@@ -19,9 +19,9 @@ def incomplete_archive_items(user) -> list[WorkItem]:
     url = reverse("customers:incomplete_list")
     items = []
     if late:
-        items.append(WorkItem("customers.archives_late", _("Archives overdue (over 2 days)"), late,
+        items.append(WorkItem("customers.archives_late", _("Archives overdue (over 2 working days)"), late,
                               f"{url}?late=1", severity="danger",
-                              hint=_("Complete these archives: the first visit was more than 2 days ago.")))
+                              hint=_("Complete these archives: the first visit was more than 2 working days ago.")))
     if total - late:
         items.append(WorkItem("customers.archives_incomplete", _("Archives to complete"), total - late, url,
                               severity="warning"))

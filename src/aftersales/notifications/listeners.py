@@ -3,10 +3,14 @@
 - ``core.imports.approvals.export_request_notice``: export approvals (managers asked to decide,
   requesters told of the decision and of the file) → in-app notifications, written in the sender's
   transaction.
+- ``core.calendar.clocks.sla_escalated``: a fired SLA escalation level → inbox lines and e-mails
+  through the outbox, in the job's transaction.
 """
 
+from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
+from aftersales.core.calendar.clocks import sla_escalated
 from aftersales.core.imports.approvals import export_request_notice
 
 from . import services
@@ -17,3 +21,22 @@ from .choices import NotificationLevel
 def notify_about_export_request(sender, *, recipients, title, body="", url="", level="info", **kwargs):
     services.notify_users(recipients=recipients, title=title, body=body or "", url=url,
                           level=level if level in NotificationLevel.values else NotificationLevel.INFO)
+
+
+@receiver(sla_escalated, dispatch_uid="notifications.sla_escalated")
+def notify_about_sla_escalation(sender, *, notices, **kwargs):
+    """Each fired SLA level: one inbox line per recipient and an e-mail through the outbox (the
+    escalation id in the idempotency key, so a level never mails twice)."""
+    users = {u.pk: u for u in get_user_model().objects.filter(
+        pk__in={uid for n in notices for uid in n["user_ids"]})}
+    for notice in notices:
+        recipients = [users[uid] for uid in notice["user_ids"] if uid in users]
+        if not recipients:
+            continue
+        level = NotificationLevel.DANGER if notice["severity"] == "breach" else NotificationLevel.WARNING
+        services.notify_users(recipients=recipients, title=notice["title"], body=notice["body"], level=level)
+        for user in recipients:
+            if user.email:
+                services.queue_email(actor=None, to=user.email, subject=notice["title"], body=notice["body"],
+                                     idempotency_key=f"sla:{notice['escalation_id']}:{user.pk}",
+                                     organisation_id=notice["organisation_id"], recipient_user=user)

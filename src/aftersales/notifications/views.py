@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from aftersales.core import audit
 from aftersales.core.exceptions import ServiceError
 from aftersales.core.masking import can_see_personal_data
-from aftersales.core.paging import CappedPaginator
+from aftersales.core.paging import CappedPaginator, checked_page
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
     ObjectDetailView,
@@ -46,7 +46,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
         qs = selectors.inbox_for(user=user)
         if unread_only:
             qs = qs.filter(read_at__isnull=True)
-        page = CappedPaginator(qs, self.per_page).get_page(self.request.GET.get("page"))
+        page = checked_page(CappedPaginator(qs, self.per_page), self.request.GET)
         ctx.update(title=_("Notifications"), page=page, unread_only=unread_only,
                    unread_total=selectors.unread_count(user))
         return ctx

@@ -2,10 +2,13 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from .. import tokens
+from .authentication import ExpiringTokenAuthentication
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -14,10 +17,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """``POST /api/auth/token/`` → ``{"token": …}``; goes through django-axes like the login page."""
+    """``POST /api/auth/token/`` → ``{"token": …}``; goes through django-axes like the login page.
+    ``DELETE /api/auth/token/`` (signed in by the token or a session) revokes the caller's token."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
+    def get_authenticators(self):
+        if getattr(self.request, "method", None) == "DELETE":
+            return [ExpiringTokenAuthentication(), SessionAuthentication()]
+        return []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if getattr(self.request, "method", None) == "DELETE" else [AllowAny()]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        tokens.revoke_tokens(user=request.user, reason=_("Revoked by its owner through the API"))
+        return Response(status=204)
 
     @extend_schema(request=TokenRequestSerializer,
                    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})})
@@ -27,10 +41,12 @@ class ObtainTokenView(APIView):
         user = authenticate(request._request, username=body.validated_data["username"],
                             password=body.validated_data["password"])
         if getattr(request._request, "axes_locked_out", False):
-            return Response({"code": "locked_out", "detail": _("Too many failed attempts for this username. Try again in 15 minutes."),
-                             "fields": {}}, status=429)
+            from ..views.auth import lockout_message
+
+            return Response({"code": "locked_out", "detail": lockout_message(request._request), "fields": {}},
+                            status=429)
         if user is None or not user.is_active:
             return Response({"code": "invalid_credentials", "detail": _("Wrong username or password."),
                              "fields": {}}, status=400)
-        token, _created = Token.objects.get_or_create(user=user)
+        token = tokens.issue_token(user=user)
         return Response({"token": token.key})

@@ -12,6 +12,7 @@ from rest_framework.views import set_rollback
 
 from ..exceptions import ServiceError
 from ..faults import RETRY_AFTER_SECONDS, is_database_fault
+from ..paging import BadPageParameter
 
 
 def _flatten(detail):
@@ -40,6 +41,9 @@ def exception_handler(exc, context):
             fields = {"non_field_errors": exc.messages}
         first = next(iter(fields.values()))[0] if fields else _("Invalid input.")
         return Response({"code": "invalid", "detail": first, "fields": fields}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, BadPageParameter):
+        return Response({"code": "invalid", "detail": exc.message, "fields": {exc.field: [exc.message]}},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ServiceError):
         # The one error convention (core.exceptions): the code decides the status, here and on pages.
         return Response({"code": exc.code, "detail": str(exc.message), "fields": exc.fields}, status=exc.status)

@@ -7,7 +7,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from ..paging import COUNT_CAP
+from ..paging import COUNT_CAP, MAX_PAGE, page_number, page_size
 
 
 class CappedCountPagination(BasePagination):
@@ -18,14 +18,11 @@ class CappedCountPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        try:
-            self.page_size_value = min(int(request.query_params.get(self.page_size_query_param, self.page_size)),
-                                       self.max_page_size)
-            self.page_number = int(request.query_params.get(self.page_query_param, 1))
-        except (TypeError, ValueError):
-            raise NotFound("Invalid page.") from None
-        if self.page_size_value < 1 or self.page_number < 1:
-            raise NotFound("Invalid page.")
+        # A malformed, negative or absurd page / page size is a 400 naming the parameter (ADR 0017);
+        # a page past the last row stays a 404, as DRF answers it.
+        self.page_number = page_number(request.query_params, self.page_query_param)
+        self.page_size_value = page_size(request.query_params, self.page_size_query_param, default=self.page_size,
+                                         maximum=self.max_page_size)
         offset = (self.page_number - 1) * self.page_size_value
         # Counting is capped: a sliced COUNT stops scanning after COUNT_CAP + 1 rows.
         self.count = queryset[: COUNT_CAP + 1].count() if hasattr(queryset, "query") else len(queryset)
@@ -65,7 +62,8 @@ class CappedCountPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": self.page_query_param, "required": False, "in": "query", "schema": {"type": "integer"}},
+            {"name": self.page_query_param, "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
             {"name": self.page_size_query_param, "required": False, "in": "query",
-             "schema": {"type": "integer", "maximum": self.max_page_size}},
+             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..forms import VERSION_REQUIRED
+from ..validators.sanity import strip_invisible
 
 
 def split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
@@ -20,6 +22,21 @@ def split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
     plain = {k: v for k, v in data.items() if k not in m2m_names}
     m2m = {k: v for k, v in data.items() if k in m2m_names}
     return plain, m2m
+
+
+def without_invisible(data):
+    """A copy of a request body with :func:`strip_invisible` applied to every text in it (nested
+    lists and objects too; the parser bounds their depth); files and numbers are left alone."""
+    if isinstance(data, QueryDict):
+        copy = data.copy()
+        for key in copy:
+            copy.setlist(key, [without_invisible(v) for v in data.getlist(key)])
+        return copy
+    if isinstance(data, dict):
+        return {key: without_invisible(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [without_invisible(value) for value in data]
+    return strip_invisible(data)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -44,6 +61,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             # Schema generation (drf-spectacular) needs the model, not rows — and no database.
             return self.get_serializer_class().Meta.model.objects.none()
         return type(self).selector(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        """Every text of the body loses its invisible characters before it is checked (ADR 0017),
+        as in the forms and the import: a name of only zero-width spaces is a blank name."""
+        if "data" in kwargs:
+            kwargs["data"] = without_invisible(kwargs["data"])
+        return super().get_serializer(*args, **kwargs)
 
     def update(self, request, *args, **kwargs):
         """PUT and PATCH must carry the ``version`` the client read (issue 7 item 10): without it an

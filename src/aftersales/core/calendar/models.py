@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ..scoping import ScopedQuerySet
 from .choices import DayKind, DayRule, YearSource
@@ -56,7 +55,7 @@ class CalendarDay(models.Model):
 class WorkingCalendar(models.Model):
     """A named calendar: which days it works (``day_rule``) and its windows per weekday."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("calendar code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     day_rule = models.CharField(_("working days"), max_length=10, choices=DayRule.choices, default=DayRule.NATIONAL)
     closed_holidays = models.CharField(
@@ -94,8 +93,8 @@ class CalendarWindow(models.Model):
     calendar = models.ForeignKey(WorkingCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE,
                                  related_name="windows")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=list(enumerate(WEEKDAY_NAMES)))
-    start = models.TimeField(pgettext_lazy("time window", "from"))
-    end = models.TimeField(pgettext_lazy("time window", "until"))
+    start = models.TimeField(_("window from"))
+    end = models.TimeField(_("window until"))
 
     class Meta:
         verbose_name = _("working window")

@@ -277,3 +277,13 @@ def is_working_time(calendar, moment: datetime.datetime) -> bool:
 
 def _no_working_time() -> ServiceError:
     return ServiceError(_("This calendar has no working time within the next ten years."), code="no_working_time")
+
+
+def is_working_day(calendar, day: datetime.date) -> bool:
+    """Whether the calendar has any working time on ``day``."""
+    _check_generation()
+    spec = load_spec(calendar)
+    sched = year_schedule(spec, day.year)
+    start = _seconds(datetime.datetime.combine(day, datetime.time.min))
+    found = sched.next_working(start)
+    return found is not None and found < start + DAY

@@ -41,7 +41,7 @@ def _checked_imports_work_items(user):
 
     if not getattr(user, "is_authenticated", False):
         return []
-    count = ImportJob.objects.filter(created_by=user, status=ImportJobStatus.VALIDATED).count()
+    count = ImportJob.objects.restrict(user).filter(created_by=user, status=ImportJobStatus.VALIDATED).count()
     return [WorkItem("core.imports.checked", gettext("Imports checked, waiting for you to apply"), count,
                      reverse("imports:list"), severity="warning",
                      hint=gettext("Open the dry run's result and apply the import, or discard it."))]

@@ -21,6 +21,7 @@ import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..validators.sanity import invisible_class
 from .registry import Column
 
 ROW = "__row"
@@ -49,6 +50,46 @@ def check_size(size: int) -> None:
                                                                    "limit": round(limit / 1048576)})
     if size == 0:
         raise ImportFileError(_("The file is empty."))
+
+
+def max_unpacked_bytes() -> int:
+    """The most an .xlsx (a zip archive) may unpack to; beyond it the file is refused unread."""
+    return int(getattr(settings, "AFTERSALES_IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024))
+
+
+#: A sheet's XML packs 5–20 times; a member packed more than this (and big enough to matter) is
+#: a decompression bomb, not a spreadsheet (36 KB that unpack to 37 MB cost 44 s of worker time).
+MAX_PACKING_RATIO = 100
+RATIO_CHECK_FROM = 8 * 1024 * 1024
+
+
+def check_archive(file) -> None:
+    """Refuse an .xlsx by what it would unpack to, before any parser sees it (issue 7 item 8).
+
+    Reads only the zip's central directory (``file`` is a path or a seekable file object): the
+    total unpacked size must stay under :func:`max_unpacked_bytes` and no large member may be
+    packed more tightly than ``MAX_PACKING_RATIO``.  Raises :class:`ImportFileError`."""
+    try:
+        with zipfile.ZipFile(file) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(_("The file is not a valid Excel .xlsx file (it may be damaged or renamed). "
+                                "Open it in Excel and save it again as .xlsx.")) from None
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)
+    total = sum(m.file_size for m in members)
+    limit = max_unpacked_bytes()
+    if total > limit:
+        raise ImportFileError(_("The Excel file unpacks to %(size)s MB; at most %(limit)s MB is accepted. "
+                                "It was refused before reading; split it into smaller files.")
+                              % {"size": round(total / 1048576), "limit": round(limit / 1048576)})
+    for m in members:
+        if m.file_size >= RATIO_CHECK_FROM and m.file_size > MAX_PACKING_RATIO * max(m.compress_size, 1):
+            raise ImportFileError(_("The Excel file unpacks to %(size)s MB from %(packed)s KB, which no real "
+                                    "spreadsheet does; it was refused before reading. Save the sheet again "
+                                    "from Excel.") % {"size": round(m.file_size / 1048576),
+                                                      "packed": max(round(m.compress_size / 1024), 1)})
 
 
 def file_format(filename: str) -> str:
@@ -158,8 +199,12 @@ def _finish_chunk(df: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
     if missing:
         df = df.with_columns(missing)
     exprs = [pl.col(ROW).cast(pl.Int64)]
+    # Invisible characters go first, as in the forms and the API (ADR 0017): a name of only
+    # zero-width spaces is an empty cell, reported as such.
+    invisible = invisible_class()
     for n in names:
-        exprs.append(pl.col(n).cast(pl.String).str.strip_chars().replace("", None).alias(n))
+        exprs.append(pl.col(n).cast(pl.String).str.replace_all(invisible, "").str.strip_chars().replace("", None)
+                     .alias(n))
     return df.select(exprs)
 
 
@@ -300,6 +345,7 @@ class XlsxReader(TableReader):
         if not zipfile.is_zipfile(path):
             raise ImportFileError(_("The file is not a valid Excel .xlsx file (it may be damaged or "
                                     "renamed). Open it in Excel and save it again as .xlsx."))
+        check_archive(path)  # a decompression bomb is refused before calamine unpacks it
         try:
             self.workbook = CalamineWorkbook.from_path(str(path))
             self.sheet = self.workbook.get_sheet_by_index(0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import logging
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -29,10 +30,19 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..exceptions import NotFoundError, PermissionDeniedError, ServiceError, TransitionNotAllowed
-from . import exports, sql
+from . import exports, followups, sql
 from .choices import IMPORT_JOB_MACHINE
 from .models import ImportJob
-from .reading import DEFAULT_CHUNK_ROWS, ERRORS, ROW, ImportFileError, check_size, file_format, open_table
+from .reading import (
+    DEFAULT_CHUNK_ROWS,
+    ERRORS,
+    ROW,
+    ImportFileError,
+    check_archive,
+    check_size,
+    file_format,
+    open_table,
+)
 from .registry import get_importer
 
 log = logging.getLogger("aftersales.imports")
@@ -111,6 +121,10 @@ def import_start(*, actor, kind: str, file, filename: str, dry_run: bool = True,
             size = file.tell()
             file.seek(0)
         check_size(size)
+        if file_format(filename) == "xlsx" and hasattr(file, "seek") and zipfile.is_zipfile(file):
+            # A decompression bomb is refused at the upload, nothing stored (ADR 0017); a damaged
+            # file is stored and reported by the check, as before.
+            check_archive(file)
     except ImportFileError as exc:
         raise ServiceError(exc.message, field="file") from None
     if mode and mode not in ImportJob.Mode.values:
@@ -283,6 +297,7 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
             code="has_errors")
     if not job.valid_rows:
         raise ServiceError(_("There are no valid rows to import."), code="no_valid_rows")
+    _check_sqlite_size(job, mode)
     with transaction.atomic():
         try:
             _move(job, "apply", actor=actor, check_permission=check_permission, mode=mode, phase="apply",
@@ -295,6 +310,22 @@ def import_apply(*, actor, job: ImportJob, mode: str = ImportJob.Mode.ALL, enque
             transaction.on_commit(lambda: apply_import.enqueue(job.pk))
     job.refresh_from_db()
     return job
+
+
+def _check_sqlite_size(job: ImportJob, mode: str) -> None:
+    """On SQLite the apply holds the one write lock for its whole transaction; above
+    ``AFTERSALES_SQLITE_IMPORT_MAX_ROWS`` rows that would lock logins and every other write out
+    for longer than the 30 s busy timeout (figures: bench/sqlite_import_lock.py, README), so the
+    import is refused with what to do instead.  0 = no limit; PostgreSQL has none."""
+    limit = int(getattr(settings, "AFTERSALES_SQLITE_IMPORT_MAX_ROWS", 0) or 0)
+    rows = job.valid_rows if mode == ImportJob.Mode.VALID_ONLY else job.total_rows
+    if limit and connection.vendor == "sqlite" and rows > limit:
+        raise ServiceError(
+            _("This file has %(rows)s rows to import; the embedded SQLite database takes at most %(limit)s at a "
+              "time, because a larger import would lock everybody else out (logins included) while it runs. "
+              "Split the file into parts of at most %(limit)s rows, or run the platform on PostgreSQL "
+              "(AFTERSALES_DATABASE_URL) for large imports.") % {"rows": f"{rows:,}", "limit": f"{limit:,}"},
+            code="too_large_for_sqlite")
 
 
 def valid_frames(job: ImportJob) -> Iterator[pl.DataFrame]:
@@ -353,11 +384,16 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status != ImportJob.Status.APPLYING:
         return job
+    if job.phase == followups.PHASE:  # the rows committed; a worker died in the follow-ups (ADR 0013)
+        _save(job, attempts=job.attempts + 1, heartbeat_at=timezone.now())
+        return _finish(job, progress)
     importer = get_importer(job.kind)
     _save(job, attempts=job.attempts + 1, heartbeat_at=timezone.now(), rows_processed=0)
     channel = _ProgressChannel(job, progress)
+    pending: list[str] = []
     try:
-        with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
+        with (followups.collecting() as pending, translation.override(job.language or settings.LANGUAGE_CODE),
+              transaction.atomic()):
             # Two workers running the same task: the second waits here, then finds the job done.
             # On PostgreSQL an advisory lock, not the job's row lock: the progress channel updates
             # that row from its own connection while this transaction runs, and a row lock held
@@ -383,8 +419,13 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 reason=_("Import of %(kind)s from %(file)s") % {"kind": importer.label, "file": job.original_filename})
             now = timezone.now()
             full = dict(job.result or {}, **result)
-            _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
-                  heartbeat_at=now, message="")
+            if pending:
+                # Durable: the follow-ups are written with the rows; the job is done only after them.
+                _save(job, phase=followups.PHASE, result=dict(full, followups=list(pending)),
+                      rows_processed=job.valid_rows, heartbeat_at=now)
+            else:
+                _move(job, "done", phase="done", result=full, rows_processed=job.valid_rows, finished_at=now,
+                      heartbeat_at=now, message="")
     except Exception as exc:
         log.exception("import %s: apply failed", job.pk)
         message = str(getattr(exc, "message", "")) or _(
@@ -392,6 +433,21 @@ def run_apply(job_id: int, *, progress: Progress | None = None) -> ImportJob:
         _fail(job, message)
     finally:
         channel.close()
+    job.refresh_from_db()
+    if job.status == ImportJob.Status.APPLYING and job.phase == followups.PHASE:
+        return _finish(job, progress)
+    if progress:
+        progress(job)
+    return job
+
+
+def _finish(job: ImportJob, progress: Progress | None) -> ImportJob:
+    """Run the job's follow-ups (e.g. the search-index rebuild) and mark it done, atomically."""
+    def complete():
+        now = timezone.now()
+        _move(job, "done", phase="done", finished_at=now, heartbeat_at=now, message="")
+
+    followups.finish(job, complete)
     job.refresh_from_db()
     if progress:
         progress(job)
@@ -419,6 +475,12 @@ def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -
     stale = ImportJob.objects.filter(status__in=ImportJob.ACTIVE, heartbeat_at__lt=cutoff).exclude(
         kind__startswith="export:")
     for job in stale:
+        if job.attempts >= MAX_ATTEMPTS and job.phase == followups.PHASE:
+            # The rows are in; only the follow-ups kept failing: done, with what to run by hand.
+            _move(job, "done", phase="done", finished_at=timezone.now(), message=_(
+                "The rows were imported, but the steps after the import (search index) failed %(n)d times; "
+                "an administrator can run “aftersales repair_search_index”.") % {"n": job.attempts})
+            continue
         if job.attempts >= MAX_ATTEMPTS:
             _fail(job, _("The job stopped %(n)d times and was given up; nothing was written. Upload the file again.")
                   % {"n": job.attempts})

@@ -1,12 +1,13 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from ..paging import CappedPaginator
+from ..paging import BadPageParameter, CappedPaginator, checked_page
 from ..registry import work_items_for
 from ..selectors import job_results, personal_data_access_list
 
@@ -51,7 +52,7 @@ class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         status = self.request.GET.get("status")
         if status:
             qs = qs.filter(status=status)
-        page = CappedPaginator(qs, 50).get_page(self.request.GET.get("page"))
+        page = checked_page(CappedPaginator(qs, 50), self.request.GET)
         ctx.update(title=_("Background jobs"), page=page, status=status or "",
                    statuses=list(JOB_STATUSES.items()))
         for r in page.object_list:
@@ -65,7 +66,8 @@ class PersonalDataAccessListView(LoginRequiredMixin, PermissionRequiredMixin, Te
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        page = CappedPaginator(personal_data_access_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        page = checked_page(CappedPaginator(personal_data_access_list(user=self.request.user), 50),
+                            self.request.GET)
         for a in page.object_list:
             model = a.content_type.model_class() if a.content_type_id else None
             a.field_labels = [field_label(model, f) for f in a.fields or []]
@@ -90,3 +92,10 @@ def healthz(request):
 def favicon(request):
     """``/favicon.ico`` → our own drawn SVG icon (static, so WhiteNoise serves and caches it)."""
     return redirect(static("aftersales/favicon.svg"))
+
+
+def bad_request(request, exception=None):
+    """The branded 400 page; a refusal that carries a translated reason (a malformed page number,
+    ADR 0017) says it, anything else keeps the generic text (no internal detail leaks)."""
+    reason = getattr(exception, "message", "") if isinstance(exception, BadPageParameter) else ""
+    return HttpResponseBadRequest(loader.get_template("400.html").render({"reason": reason}, request))

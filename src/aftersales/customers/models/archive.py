@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.core.scoping import ScopeRule
 from aftersales.core.validators import PlateKind
+from aftersales.core.validators.sanity import validate_not_in_future
 from aftersales.parts.choices import PartCategory
 
 from ..choices import CustomerKind, CustomerSource, DocumentKind, EnergyType, Gender, MileageSource, PhoneKind
+from ..validation import validate_mileage_km, vehicle_date_errors
 
 
 class VehicleModel(BaseModel):
@@ -137,7 +141,7 @@ class Customer(BaseModel):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     desired_services = models.TextField(_("desired services"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    first_visit_at = models.DateTimeField(_("first visit"), null=True, blank=True)
+    first_visit_at = models.DateTimeField(_("first visit"), null=True, blank=True, validators=[validate_not_in_future])
     archive_completed_at = models.DateTimeField(_("archive completed"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -244,18 +248,18 @@ class Vehicle(BaseModel):
     vehicle_model = models.ForeignKey(VehicleModel, verbose_name=_("vehicle model"), on_delete=models.PROTECT,
                                       related_name="vehicles")
     colour = models.CharField(_("colour"), max_length=20, blank=True)
-    production_date = models.DateField(_("production date"), null=True, blank=True)
+    production_date = models.DateField(_("production date"), null=True, blank=True, validators=[validate_not_in_future])
     production_batch = models.CharField(_("production batch"), max_length=30, blank=True, db_index=True)
     selling_dealer = models.ForeignKey("org.Organisation", verbose_name=_("selling dealer"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="sold_vehicles")
     servicing_dealer = models.ForeignKey("org.Organisation", verbose_name=_("servicing dealer"), null=True,
                                          blank=True, on_delete=models.PROTECT, related_name="serviced_vehicles")
-    sale_date = models.DateField(_("sale date"), null=True, blank=True)
-    invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
-    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    sale_date = models.DateField(_("sale date"), null=True, blank=True, validators=[validate_not_in_future])
+    invoice_date = models.DateField(_("invoice date"), null=True, blank=True, validators=[validate_not_in_future])
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True, validators=[validate_not_in_future])
     owner = models.ForeignKey(Customer, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="vehicles")
-    current_mileage = models.PositiveIntegerField(_("mileage (km)"), default=0)
+    current_mileage = models.PositiveIntegerField(_("mileage (km)"), default=0, validators=[validate_mileage_km])
     mileage_read_on = models.DateField(_("mileage read on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -282,15 +286,30 @@ class Vehicle(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("customers:vehicle_detail", args=[self.pk])
 
+    def clean(self):
+        """Produced, then sold, then delivered (issue 8 item 8): the same rule the import applies."""
+        errors = vehicle_date_errors(production_date=self.production_date, sale_date=self.sale_date,
+                                     delivery_date=self.delivery_date)
+        if errors:
+            raise ValidationError(errors)
+
     def audit_subjects(self) -> dict:
         return {"organisation_id": self.servicing_dealer_id or self.selling_dealer_id, "customer_id": self.owner_id,
                 "vehicle_id": self.pk}
 
     @property
     def warranty_start(self):
-        """三包 counts from invoice or delivery, whichever is later (DOMAIN.md)."""
-        dates = [d for d in (self.invoice_date, self.delivery_date) if d]
-        return max(dates) if dates else self.sale_date
+        """三包 counts from invoice or delivery, whichever is later (DOMAIN.md) — from valid dates only
+        (issue 8 item 8): a date in the future, before the production or (invoice, delivery) before
+        the sale, as rows older than the checks may hold, is left out instead of moving the period."""
+        today = timezone.localdate()
+
+        def valid(d, *not_before):
+            return d is not None and d <= today and all(d >= b for b in not_before if b is not None)
+
+        sale = self.sale_date if valid(self.sale_date, self.production_date) else None
+        dates = [d for d in (self.invoice_date, self.delivery_date) if valid(d, self.production_date, sale)]
+        return max(dates) if dates else sale
 
 
 class VehicleOwnership(BaseModel):
@@ -317,7 +336,7 @@ class VehicleOwnership(BaseModel):
 
 class MileageReading(BaseModel):
     vehicle = models.ForeignKey(Vehicle, verbose_name=_("vehicle"), on_delete=models.CASCADE, related_name="mileage_readings")
-    reading_km = models.PositiveIntegerField(_("mileage (km)"))
+    reading_km = models.PositiveIntegerField(_("mileage (km)"), validators=[validate_mileage_km])
     read_on = models.DateField(_("read on"))
     source = models.CharField(_("source"), max_length=12, choices=MileageSource.choices, default=MileageSource.RECEPTION)
     # A reading below the previous one needs a reason (odometer replaced, typing error corrected).
@@ -379,14 +398,14 @@ class CustomerDocument(BaseModel):
     kind = models.CharField(_("document type"), max_length=20, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=100)
     number = models.CharField(_("document no."), max_length=40, blank=True)
-    document_date = models.DateField(_("document date"), null=True, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True, validators=[validate_not_in_future])
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
     # The scan(s): core attachments of kind "scan", served through the attachment view (ADR 0009).
     attachments = GenericRelation("core.Attachment", verbose_name=_("attachments"), content_type_field="parent_type",
                                   object_id_field="parent_id")
     content_text = models.TextField(_("content / remarks"), blank=True)
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True, validators=[validate_not_in_future])
     organisation = models.ForeignKey("org.Organisation", verbose_name=_("entered by organisation"),
                                      on_delete=models.PROTECT, related_name="+")
 

@@ -1,0 +1,70 @@
+"""Working-calendar pages for administrators (/system/calendar/): calendars, known years, the
+national days of a year, and the import of a year's State Council schedule (ADR 0008)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from ..calendar import services
+from ..calendar.hooks import MANAGE_PERMISSION, next_year_missing
+from ..calendar.models import CalendarDay, CalendarYear, WorkingCalendar
+
+MAX_FILE_BYTES = 1_000_000
+
+
+class ScheduleImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file (date,kind,name)"), required=False)
+    text = forms.CharField(label=gettext_lazy("…or paste the lines"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01,holiday,元旦"}))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(_("The file is larger than 1 MB."))
+            raw = upload.read()
+            try:
+                data["text"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    data["text"] = raw.decode("gb18030")
+                except UnicodeDecodeError:
+                    raise forms.ValidationError(_("The file is neither UTF-8 nor GB18030 text.")) from None
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste the schedule's lines."))
+        return data
+
+
+class CalendarListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    template_name = "core/calendar.html"
+    permission_required = MANAGE_PERMISSION
+    form_class = ScheduleImportForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        years = list(CalendarYear.objects.order_by("-year"))
+        shown = self.request.GET.get("year") or (str(years[0].year) if years else "")
+        days = CalendarDay.objects.filter(date__year=int(shown)) if shown.isdigit() else CalendarDay.objects.none()
+        ctx.update(title=_("Working calendar"), calendars=WorkingCalendar.objects.prefetch_related("windows"),
+                   years=years, shown_year=shown, days=days, missing_year=next_year_missing(),
+                   errors=getattr(self, "line_errors", []), today=timezone.localdate())
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            years = services.import_schedule(actor=self.request.user, text=form.cleaned_data["text"])
+        except services.ScheduleInvalid as exc:
+            self.line_errors = exc.errors
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Imported the schedule for %(years)s.") % {
+            "years": "、".join(str(y) for y in years)})
+        return redirect(f"{self.request.path}?year={years[-1]}")

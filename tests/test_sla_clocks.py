@@ -1,0 +1,115 @@
+"""SLA clocks and the escalation ladder (R-TKT-4, issue 6 item 2): due times by hand, pause and
+resume, each level notifying once through the inbox and the outbox, unknown years blocking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from aftersales.core.calendar import clocks, services
+from aftersales.core.calendar.hooks import calendar_work_items, next_year_missing
+from aftersales.core.calendar.sla_models import ClockState, EscalationLadder, EscalationLevel, SlaEscalation
+from aftersales.core.models import CalendarYear
+from aftersales.notifications.models import Notification, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.strptime(text, "%Y-%m-%d %H:%M"))
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.fixture
+def ladder():
+    lad = EscalationLadder.objects.create(code="std", name="standard")
+    EscalationLevel.objects.create(ladder=lad, fraction=Decimal("0.5"), severity="warning")
+    EscalationLevel.objects.create(ladder=lad, fraction=Decimal("1"), severity="breach")
+    return lad
+
+
+@pytest.fixture
+def owner():
+    return get_user_model().objects.create_user("sla-owner", password="x", email="owner@example.com")
+
+
+def test_due_time_and_pause_resume_by_hand(ladder, owner):
+    clock = clocks.start_clock(obj=owner, name="resolve", calendar="head-office", target=timedelta(hours=16),
+                               ladder=ladder, owner=owner, at=at("2025-09-30 16:00"))
+    assert local(clock.due_at) == "2025-10-10 17:00"
+    # 50 %: 1.5 h on 09-30, then 6.5 h on 10-09 (3.5 h to 12:00, 3 h from 13:30) → 16:30
+    assert local(clock.next_check_at) == "2025-10-09 16:30"
+    clock = clocks.pause_clock(clock, at=at("2025-10-09 09:30"))  # used 1.5 h + 1 h
+    assert clock.used_seconds == 2.5 * 3600
+    assert clocks.remaining(clock) == timedelta(hours=13.5)
+    clock = clocks.resume_clock(clock, at=at("2025-10-09 13:30"))
+    # 13.5 h left: 4 h on 10-09, 7.5 h on 10-10, 10-11 is a make-up Saturday: 08:30 + 2 h
+    assert local(clock.due_at) == "2025-10-11 10:30"
+    with pytest.raises(clocks.TransitionNotAllowed):
+        clocks.resume_clock(clock, at=at("2025-10-09 14:00"))
+
+
+def test_each_level_notifies_once_never_twice(ladder, owner):
+    watchers = Group.objects.create(name="sla-watchers")
+    EscalationLevel.objects.filter(ladder=ladder, severity="breach").update(notify_group=watchers)
+    boss = owner.__class__.objects.create_user("sla-boss", password="x", email="boss@example.com")
+    boss.groups.add(watchers)
+    clocks.start_clock(obj=owner, name="resolve", calendar="head-office", target=timedelta(hours=16),
+                       ladder=ladder, owner=owner, at=at("2025-09-30 16:00"))
+    assert clocks.escalate_due(now=at("2025-10-09 16:00")) == 0
+    assert not Notification.objects.exists()
+    clocks.escalate_due(now=at("2025-10-09 16:31"))
+    clocks.escalate_due(now=at("2025-10-09 16:45"))
+    assert Notification.objects.filter(recipient=owner).count() == 1
+    assert OutboxMessage.objects.filter(to="owner@example.com").count() == 1
+    clocks.escalate_due(now=at("2025-10-10 17:00"))
+    clocks.escalate_due(now=at("2025-10-10 18:00"))
+    assert Notification.objects.filter(recipient=owner).count() == 2
+    assert Notification.objects.filter(recipient=boss).count() == 1
+    assert OutboxMessage.objects.count() == 3
+    assert list(SlaEscalation.objects.order_by("fired_at").values_list("severity", flat=True)) == ["warning", "breach"]
+
+
+def test_a_paused_or_stopped_clock_does_not_escalate(ladder, owner):
+    clock = clocks.start_clock(obj=owner, name="resolve", calendar="head-office", target=timedelta(hours=16),
+                               ladder=ladder, owner=owner, at=at("2025-09-30 16:00"))
+    clocks.pause_clock(clock, at=at("2025-09-30 17:00"))
+    assert clocks.escalate_due(now=at("2025-12-01 09:00")) == 0
+    clock.refresh_from_db()
+    clocks.resume_clock(clock, at=at("2025-12-01 09:00"))
+    clocks.stop_clock(clock, at=at("2025-12-01 10:00"))
+    assert clocks.escalate_due(now=at("2025-12-31 09:00")) == 0
+    assert not SlaEscalation.objects.exists()
+
+
+def test_clock_reaching_an_unknown_year_stops_with_an_error_and_an_admin_work_item(ladder, owner):
+    clock = clocks.start_clock(obj=owner, name="resolve", calendar="head-office", target=timedelta(hours=8),
+                               ladder=ladder, owner=owner, at=at("2026-12-31 09:00"))
+    assert clock.state == ClockState.BLOCKED
+    assert "2027" in clock.error
+    admin = get_user_model().objects.create_superuser("cal-admin", password="x")
+    keys = {i.key: i.count for i in calendar_work_items(admin)}
+    assert keys["core.sla_clocks_blocked"] == 1
+    services.import_schedule(actor=admin, text="2027-01-01,holiday,元旦\n")
+    clocks.escalate_due(now=at("2026-12-31 12:00"))
+    clock.refresh_from_db()
+    # 09:00–12:00 3 h, 13:30–17:30 4 h, 01-01 holiday, weekend, 2027-01-04 08:30 + 1 h
+    assert clock.state == ClockState.RUNNING
+    assert local(clock.due_at) == "2027-01-04 09:30"
+
+
+def test_december_warning_while_next_year_is_missing(owner):
+    assert next_year_missing(dt.date(2026, 11, 30)) is None
+    assert next_year_missing(dt.date(2026, 12, 1)) == 2027
+    CalendarYear.objects.create(year=2027, source="manual")
+    assert next_year_missing(dt.date(2026, 12, 1)) is None
+    assert not calendar_work_items(owner)  # only administrators see it
