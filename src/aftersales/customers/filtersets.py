@@ -11,7 +11,7 @@ from aftersales.org.models import Organisation, Region
 from aftersales.org.selectors import regions_for_filters
 
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
-from .lookup import SEARCH_ID_LIST_MAX, matching_ids, matching_keys
+from .lookup import matching_ids, matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search, service_due_q, vehicles_without_key_parts
 
@@ -108,9 +108,9 @@ class VehicleFilterSet(ScopedChoicesMixin, StyledFilterSet):
         if vehicles is not None and owners is not None:
             # one list of vehicle ids: "id IN (…) OR owner_id IN (…)" made PostgreSQL scan every vehicle
             # ids only, then intersected with ``queryset`` (the user's restricted vehicles)
-            owned = list(Vehicle.objects.unscoped(reason="ids intersected with the restricted queryset")
-                         .filter(owner_id__in=owners).order_by().values_list("pk", flat=True)[:SEARCH_ID_LIST_MAX + 1])
-            if len(owned) <= SEARCH_ID_LIST_MAX:
+            owned = matching_ids(Vehicle.objects.unscoped(reason="ids intersected with the restricted queryset")
+                                 .filter(owner_id__in=owners), "pk")
+            if owned is not None:
                 return queryset.filter(pk__in=set(vehicles) | set(owned))
         return queryset.filter(
             Q(pk__in=vehicles if vehicles is not None else keys.filter(vehicle_id__isnull=False).values("vehicle_id"))

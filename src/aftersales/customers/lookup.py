@@ -455,7 +455,7 @@ SEARCH_ID_LIST_MAX = 2000
 
 
 def matching_ids(keys, column: str) -> list[int] | None:
-    """The distinct ``column`` ids (customer_id / vehicle_id) of the index rows ``keys``, as a list
+    """The distinct ``column`` ids (customer_id / vehicle_id / pk) of the rows ``keys``, as a list
     when there are at most ``SEARCH_ID_LIST_MAX`` of them, else None (the caller keeps the subquery).
 
     A list page filters its scoped queryset by these ids and then counts and sorts; with a
