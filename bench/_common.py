@@ -116,7 +116,7 @@ def load_synthetic(n_customers: int, *, batch: int = 50_000) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from aftersales.customers.lookup import rebuild_search_index
+    from aftersales.customers.lookup.index import rebuild_search_index
     from aftersales.customers.models import Customer, VehicleModel
     from aftersales.org.models import Organisation
     from aftersales.org.seed import city_plate_prefixes

@@ -112,7 +112,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from aftersales.core.imports import services
-    from aftersales.customers import lookup
+    from aftersales.customers.lookup import index as lookup
     from aftersales.customers.models import Customer, CustomerAddress, CustomerPhone
     from aftersales.org.models import Organisation, Region
 

@@ -52,7 +52,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from aftersales.core.scoping import scope_for
-    from aftersales.customers import lookup as lk
+    from aftersales.customers.lookup import query as lk
 
     log(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
     call_command("migrate", verbosity=0)

@@ -11,7 +11,7 @@ from aftersales.org.models import Organisation, Region
 from aftersales.org.selectors import regions_for_filters
 
 from .choices import CustomerKind, CustomerSource, DocumentKind, EnergyType
-from .lookup import matching_ids, matching_keys
+from .lookup.query import matching_ids, matching_keys
 from .models import Customer, CustomerDocument, Vehicle, VehicleModel
 from .selectors import document_search, service_due_q, vehicles_without_key_parts
 

@@ -66,7 +66,7 @@ def customer_code_columns(df: pl.DataFrame, job) -> pl.DataFrame:
     """Add ``_cur_dealer`` (the owning dealer of the customer the row's number names, on the
     whole network: the apply must never move one) and ``_mine`` (the number is one of the user's
     own customers)."""
-    from .importers import existing
+    from aftersales.core.imports.matching import existing
 
     codes = df["_code"]
     known = existing(Customer.objects.all(), "code", codes, extra="owning_dealer_id")
@@ -89,7 +89,7 @@ def moves_dealer() -> pl.Expr:
 
 
 def customer_code_checks() -> list:
-    from .importers import err
+    from aftersales.core.imports.validation import err
 
     return [
         err("code", foreign_code(),
@@ -124,7 +124,7 @@ def record_refused_attempts(df: pl.DataFrame, ctx) -> None:
 
 def vehicle_dealer_check() -> list:
     """For users who do not see the whole network, the dealer code is required."""
-    from .importers import err
+    from aftersales.core.imports.validation import err
 
     return [err("dealer_code", pl.col("dealer_code").is_null(),
                 _("Give the selling dealer's code: you may import vehicles only into your own organisations."))]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from . import lookup
+from .lookup import index as lookup_index
 from .models import Customer, SearchKey, Vehicle
 
 BATCH = 2000
@@ -89,11 +89,11 @@ def repair(health: IndexHealth | None = None) -> tuple[IndexHealth, str]:
         return health, "none"
     damaged = health.customers_without_keys + health.customers_with_stale_dealer + health.vehicles_without_keys
     if damaged * 2 > max(1, health.customers + health.vehicles):
-        lookup.rebuild_search_index()
+        lookup_index.rebuild_search_index()
         return check(), "rebuild"
     _orphan_keys().delete()
     for ids in _ids_in_batches(_unkeyed_customers() | _stale_dealer_customers()):
-        lookup.reindex_customers(ids)  # their vehicles too (the keys carry the owner's dealer)
+        lookup_index.reindex_customers(ids)  # their vehicles too (the keys carry the owner's dealer)
     for ids in _ids_in_batches(_unkeyed_vehicles()):
-        lookup.reindex_vehicles(ids)
+        lookup_index.reindex_vehicles(ids)
     return check(), "rows"

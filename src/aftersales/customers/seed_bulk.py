@@ -133,7 +133,8 @@ def vehicles_frame(cust: pl.DataFrame, models: list[int]) -> pl.DataFrame:
 
 
 def seed_bulk(*, scale: float, stdout=None) -> dict:
-    from .importers import CustomerImporter, VehicleImporter
+    from .importers.customers import CustomerImporter
+    from .importers.vehicles import VehicleImporter
 
     def say(msg):
         if stdout is not None:
@@ -145,7 +146,7 @@ def seed_bulk(*, scale: float, stdout=None) -> dict:
         say(f"seed_bulk: {total:,} customers already present")
         return {"customers": 0, "vehicles": 0}
     cust_imp, veh_imp = CustomerImporter(), VehicleImporter()
-    from .importers import _initials
+    from .importers.customers import initials_column
 
     t0 = time.perf_counter()
     made = {"customers": 0, "vehicles": 0}
@@ -154,7 +155,7 @@ def seed_bulk(*, scale: float, stdout=None) -> dict:
         with transaction.atomic():
             t = time.perf_counter()
             cust = customers_frame(start, n, dealers)
-            cust = cust.with_columns(_initials(cust["name"]).alias("initials"))
+            cust = cust.with_columns(initials_column(cust["name"]).alias("initials"))
             r = cust_imp.apply(None, iter([cust.drop("prefix")]), mode="all", connection=connection, refresh_index=False)
             made["customers"] += r["created"]
             with connection.cursor() as cur:
@@ -166,13 +167,10 @@ def seed_bulk(*, scale: float, stdout=None) -> dict:
             made["vehicles"] += r["created"]
         say(f"seed_bulk: {start + n:,}/{total:,} customers · {made['vehicles']:,} vehicles · "
             f"chunk {time.perf_counter() - t:.1f}s")
-    try:
-        from . import lookup
-    except ImportError:
-        lookup = None
-    if lookup is not None and callable(getattr(lookup, "rebuild_search_index", None)):
-        t = time.perf_counter()
-        lookup.rebuild_search_index()
-        say(f"seed_bulk: search index rebuilt in {time.perf_counter() - t:.1f}s")
+    from .lookup.index import rebuild_search_index
+
+    t = time.perf_counter()
+    rebuild_search_index()
+    say(f"seed_bulk: search index rebuilt in {time.perf_counter() - t:.1f}s")
     say(f"seed_bulk: {made['customers']:,} customers, {made['vehicles']:,} vehicles in {time.perf_counter() - t0:.1f}s")
     return made

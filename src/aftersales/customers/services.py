@@ -26,8 +26,9 @@ from aftersales.core.models import PersonalDataAccess
 from aftersales.core.scoping import check_references, foreign_references
 from aftersales.core.validation import FieldErrors
 
-from . import events, lookup
+from . import events
 from .choices import CustomerKind, MileageSource
+from .lookup import index as lookup
 from .models import (
     Customer,
     CustomerAddress,

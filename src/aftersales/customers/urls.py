@@ -3,7 +3,7 @@ from django.urls import path
 from aftersales.core.routing import crud
 
 from . import views
-from .lookup import urlpatterns_page
+from .lookup.page import urlpatterns_page
 
 app_name = "customers"
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from . import services
 from .choices import ConsentChannel, ConsentPurpose, ConsentSource, MessageStatus, NotificationLevel
 from .models import Notification, OutboxMessage
+from .services import delivery
 
 # Only what the demo really has: the store's name and phone come from the seeded organisation, and
 # no notice speaks of a capability that is not built yet (issue 8 item 11).
@@ -40,8 +41,8 @@ def seed_demo(*, users, actor=None, organisation_id: int | None = None, dealer_n
     now = timezone.now()
     sent = services.queue_sms(actor=actor, to="13800000001", template_code="maintenance_reminder", params={**REMINDER, **store},
                               idempotency_key="demo:reminder:1", organisation_id=organisation_id)
-    services._claim(sent.pk, timezone.now())
-    services._finish(sent, now, MessageStatus.SENT, sent_at=now, provider_message_id="demo-1", next_attempt_at=None)
+    delivery._claim(sent.pk, timezone.now())
+    delivery.finish(sent, now, MessageStatus.SENT, sent_at=now, provider_message_id="demo-1", next_attempt_at=None)
 
     services.record_consent(actor=actor, contact="13800000002", channel=ConsentChannel.SMS,
                             purpose=ConsentPurpose.MARKETING, granted=True, source=ConsentSource.FORM,
@@ -51,8 +52,8 @@ def seed_demo(*, users, actor=None, organisation_id: int | None = None, dealer_n
 
     dead = services.queue_sms(actor=actor, to="13800000003", template_code="maintenance_reminder", params={**REMINDER, **store},
                               idempotency_key="demo:reminder:3", organisation_id=organisation_id)
-    services._claim(dead.pk, timezone.now())
-    services._finish(dead, now, MessageStatus.DEAD, attempts=dead.max_attempts, next_attempt_at=None,
+    delivery._claim(dead.pk, timezone.now())
+    delivery.finish(dead, now, MessageStatus.DEAD, attempts=dead.max_attempts, next_attempt_at=None,
                      last_error="短信网关连接超时", note="短信网关连接超时")
 
     services.handle_sms_reply(from_number="13800000004", text="TD")

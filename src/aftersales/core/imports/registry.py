@@ -45,6 +45,29 @@ class Importer(Protocol):
         """Write the valid rows (an iterable of polars frames) in the caller's transaction."""
 
 
+class BaseImporter:
+    """What every importer shares: a template row of the columns' examples and a duplicate tracker
+    per job.  ``order`` places the kind on the import page (lower first), whichever app's
+    ``importers`` module Django happens to discover first."""
+
+    kind = ""
+    label = ""
+    order = 100
+    #: tables whose planner statistics are refreshed after an apply (``ANALYZE``, issue 8.7)
+    written_models: tuple = ()
+    permission = ""
+    columns: list[Column] = []
+    natural_key = ""
+
+    def template_rows(self) -> list[list[str]]:
+        return [[c.example for c in self.columns]]
+
+    def prepare(self, job):
+        from .matching import DuplicateTracker  # polars only once an import runs
+
+        return {"dup": DuplicateTracker(), "job": job}
+
+
 @dataclass
 class Exporter:
     kind: str
@@ -100,7 +123,7 @@ def get_exporter(kind: str) -> Exporter | None:
 
 def importers() -> dict[str, Importer]:
     autodiscover()
-    return dict(_importers)
+    return dict(sorted(_importers.items(), key=lambda item: getattr(item[1], "order", 100)))
 
 
 def exporters() -> dict[str, Exporter]:

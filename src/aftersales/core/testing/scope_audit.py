@@ -53,10 +53,10 @@ EXEMPT_MODULES = {
 # Reads that cross the scope in a module that is otherwise checked, by (module, model), each with
 # why.  Prefer ``unscoped(reason=…)`` at the call; these are modules whose own rule applies the scope.
 ACCEPTED = {
-    ("customers/lookup.py", "Customer"): "the lookup applies the scope itself through the SearchKey table (ADR "
+    ("customers/lookup/index.py", "Customer"): "the lookup applies the scope itself through the SearchKey table (ADR "
                                          "0004): these read rows by the ids it returned, or rebuild the index",
-    ("customers/lookup.py", "CustomerPhone"): "as above: rebuilding the lookup index",
-    ("customers/lookup.py", "Vehicle"): "as above: rebuilding the lookup index",
+    ("customers/lookup/index.py", "CustomerPhone"): "as above: rebuilding the lookup index",
+    ("customers/lookup/index.py", "Vehicle"): "as above: rebuilding the lookup index",
     # The import pipeline (issue 7 item 2): rows a user's file may touch are narrowed by
     # ``import_scope._scoped`` → ``restrict_queryset(qs, job.created_by)``; codes and VINs are unique
     # across the network, so the check also matches them network-wide on purpose — to refuse a
@@ -66,10 +66,10 @@ ACCEPTED = {
     ("customers/import_scope.py", "Customer"): "own customers via _scoped(); existing codes network-wide to "
                                                 "refuse a takeover and audit the attempt on that customer",
     ("customers/import_scope.py", "CustomerPhone"): "numbers narrowed by _scoped() → restrict_queryset",
-    ("customers/importers.py", "Organisation"): "id → code map to number new customers by their dealer's series",
-    ("customers/importers.py", "Customer"): "apply stage: codes already checked in scope; unique network-wide",
-    ("customers/importers.py", "CustomerPhone"): "whether any number exists yet (a yes/no)",
-    ("customers/importers.py", "Vehicle"): "VINs are unique network-wide: a duplicate is refused without naming it",
+    ("customers/importers/customer_writes.py", "Organisation"): "id → code map to number new customers by their dealer's series",
+    ("customers/importers/customer_writes.py", "Customer"): "apply stage: codes already checked in scope; unique network-wide",
+    ("customers/importers/customers.py", "CustomerPhone"): "whether any number exists yet (a yes/no)",
+    ("customers/importers/vehicles.py", "Vehicle"): "VINs are unique network-wide: a duplicate is refused without naming it",
 }
 
 

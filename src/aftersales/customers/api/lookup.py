@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 
 from aftersales.core.scoping import scope_for
 
-from ..lookup import MAX_QUERY, lookup
+from ..lookup.keys import MAX_QUERY
+from ..lookup.results import lookup
 
 
 class CanViewCustomers(BasePermission):

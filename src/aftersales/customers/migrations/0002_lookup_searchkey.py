@@ -13,7 +13,7 @@ def _c_collation(apps, schema_editor):
 
 
 def _fill(apps, schema_editor):
-    from aftersales.customers.lookup import rebuild_search_index
+    from aftersales.customers.lookup.index import rebuild_search_index
 
     # The indexes of CreateModel are deferred to the end of this migration: fill first, index after.
     rebuild_search_index(using=schema_editor.connection.alias, manage_indexes=False)

@@ -21,7 +21,7 @@ exact-identifier lookups.  A vehicle gets one row per organisation that can see 
 servicing, owner's dealer); ``is_primary`` marks one of them so unscoped searches skip the copies.
 Ordering by ``key`` puts the exact token first (it is a prefix of every other match); ``-id`` makes
 the most recently (re)indexed record win ties.  Plain integer columns, no foreign keys: the table
-is derived data, rebuilt at will by ``aftersales.customers.lookup.rebuild_search_index``.
+is derived data, rebuilt at will by ``aftersales.customers.lookup.index.rebuild_search_index``.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from aftersales.customers import lookup as lk
 from aftersales.customers import services
+from aftersales.customers.lookup import index, keys, query, results
 from aftersales.customers.models import SearchKey
 
 from .conftest import valid_vin
@@ -30,7 +30,7 @@ def world(make_customer, make_vehicle, make_user, hq, dealer_a, dealer_b):
     va = make_vehicle(zw, vin=VIN_A, plate="京A12345")
     va2 = make_vehicle(zwm, vin=VIN_A2, plate="京A12399")
     vb = make_vehicle(lxd, vin=VIN_B, plate="沪B54321")
-    lk.rebuild_search_index()
+    index.rebuild_search_index()
     return {
         "zw": zw, "zwm": zwm, "lxd": lxd, "wf": wf, "va": va, "va2": va2, "vb": vb,
         "agent": make_user("agent", hq), "dealer_a": make_user("dealer", dealer_a),
@@ -58,13 +58,13 @@ def ids(hits, typ=None):
     ("", []),
 ])
 def test_plan_query(q, expected):
-    assert [(p.key, p.exact) for p in lk.plan_query(q)] == expected
+    assert [(p.key, p.exact) for p in query.plan_query(q)] == expected
 
 
 def test_keys_cover_suffixes():
-    assert lk.vehicle_keys(vin="LSJA24U62JG269225", plate="京A·12345") == sorted(
+    assert keys.vehicle_keys(vin="LSJA24U62JG269225", plate="京A·12345") == sorted(
         ["V522962GJ26U42AJSL", "L京A12345", "lA12345", "l12345", "l2345", "l345"])
-    assert lk.customer_keys(name="欧阳 娜娜", initials="oynn", phones_reversed=["87654321831"]) == sorted(
+    assert keys.customer_keys(name="欧阳 娜娜", initials="oynn", phones_reversed=["87654321831"]) == sorted(
         ["P87654321831", "N欧阳娜娜", "n阳娜娜", "n娜娜", "Ioynn"])
 
 
@@ -72,39 +72,39 @@ def test_keys_cover_suffixes():
 
 def test_each_kind_finds_its_row(world):
     agent = world["agent"]
-    assert ids(lk.lookup(user=agent, q="13812345678")) == [world["zw"].pk]
-    assert set(ids(lk.lookup(user=agent, q="5678"), "customer")) == {world["zw"].pk, world["zwm"].pk, world["wf"].pk}
-    assert ids(lk.lookup(user=agent, q=VIN_B[-6:]), "vehicle") == [world["vb"].pk]
-    assert ids(lk.lookup(user=agent, q=VIN_B)) == [world["vb"].pk]
-    assert ids(lk.lookup(user=agent, q="B543"), "vehicle") == [world["vb"].pk]
-    assert set(ids(lk.lookup(user=agent, q="A123"), "vehicle")) == {world["va"].pk, world["va2"].pk}
-    assert ids(lk.lookup(user=agent, q="沪B54321")) == [world["vb"].pk]
-    assert ids(lk.lookup(user=agent, q="晓东")) == [world["lxd"].pk]
-    assert ids(lk.lookup(user=agent, q="lxd")) == [world["lxd"].pk]
-    assert set(ids(lk.lookup(user=agent, q="zw"))) == {world["zw"].pk, world["zwm"].pk}
+    assert ids(results.lookup(user=agent, q="13812345678")) == [world["zw"].pk]
+    assert set(ids(results.lookup(user=agent, q="5678"), "customer")) == {world["zw"].pk, world["zwm"].pk, world["wf"].pk}
+    assert ids(results.lookup(user=agent, q=VIN_B[-6:]), "vehicle") == [world["vb"].pk]
+    assert ids(results.lookup(user=agent, q=VIN_B)) == [world["vb"].pk]
+    assert ids(results.lookup(user=agent, q="B543"), "vehicle") == [world["vb"].pk]
+    assert set(ids(results.lookup(user=agent, q="A123"), "vehicle")) == {world["va"].pk, world["va2"].pk}
+    assert ids(results.lookup(user=agent, q="沪B54321")) == [world["vb"].pk]
+    assert ids(results.lookup(user=agent, q="晓东")) == [world["lxd"].pk]
+    assert ids(results.lookup(user=agent, q="lxd")) == [world["lxd"].pk]
+    assert set(ids(results.lookup(user=agent, q="zw"))) == {world["zw"].pk, world["zwm"].pk}
 
 
 def test_hit_fields_and_masking_per_role(world):
-    hit = lk.lookup(user=world["agent"], q="13812345678")[0]
+    hit = results.lookup(user=world["agent"], q="13812345678")[0]
     assert (hit.type, hit.name, hit.phone, hit.plate, hit.vin, hit.masked, hit.match, hit.exact) == (
         "customer", "张伟", "138****5678", "京A12345", VIN_A, False, "phone", True)
     assert hit.vehicle_id == world["va"].pk
     # the dealer's staff may see personal data of their own customers
-    mine = lk.lookup(user=world["dealer_a"], q="13812345678")[0]
+    mine = results.lookup(user=world["dealer_a"], q="13812345678")[0]
     assert (mine.phone, mine.masked) == ("+8613812345678", False)
 
 
 def test_ranking_exact_first(world):
-    hits = lk.lookup(user=world["agent"], q="张伟")
+    hits = results.lookup(user=world["agent"], q="张伟")
     assert ids(hits) == [world["zw"].pk, world["zwm"].pk]
     assert [h.exact for h in hits] == [True, False]
     # phone tail before plate fragment
-    kinds = [h.match for h in lk.lookup(user=world["agent"], q="2345")]
+    kinds = [h.match for h in results.lookup(user=world["agent"], q="2345")]
     assert kinds == sorted(kinds, key=["phone", "plate"].index)
 
 
 def test_limit(world):
-    assert len(lk.lookup(user=world["agent"], q="5678", limit=2)) == 2
+    assert len(results.lookup(user=world["agent"], q="5678", limit=2)) == 2
 
 
 # --- scope ----------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_limit(world):
 @pytest.mark.parametrize("q", ["5678", "1111", "张", "王芳", "晓东", "lxd", "wf", "B543", "沪B5", VIN_B[-6:]])
 def test_fragments_never_leave_the_dealers_scope(world, q):
     a_ids = {world[k].pk for k in ("zw", "zwm")}
-    hits = lk.lookup(user=world["dealer_a"], q=q)
+    hits = results.lookup(user=world["dealer_a"], q=q)
     assert all(not h.masked for h in hits)
     assert {h.customer_id for h in hits} <= a_ids, q
     assert {h.id for h in hits if h.type == "vehicle"} <= {world["va"].pk, world["va2"].pk}
@@ -123,7 +123,7 @@ def test_fragments_never_leave_the_dealers_scope(world, q):
     ("沪B·54321", "vehicle", "vb"),
 ])
 def test_exact_identifier_reaches_across_scope_masked(world, q, typ, key):
-    hits = lk.lookup(user=world["dealer_a"], q=q)
+    hits = results.lookup(user=world["dealer_a"], q=q)
     assert [(h.type, h.id) for h in hits] == [(typ, world[key].pk)]
     hit = hits[0]
     assert hit.masked and hit.exact and hit.url == ""
@@ -133,15 +133,15 @@ def test_exact_identifier_reaches_across_scope_masked(world, q, typ, key):
 
 def test_receiving_the_vehicle_grants_access(world):
     dealer = world["dealer_a"]
-    assert lk.lookup(user=dealer, q="晓东") == []
+    assert results.lookup(user=dealer, q="晓东") == []
     services.receive_vehicle(actor=dealer, vehicle=world["vb"], organisation=world["org_a"], reason="维修接车")
     dealer = type(dealer).objects.get(pk=dealer.pk)  # fresh scope cache
-    hit = lk.lookup(user=dealer, q=VIN_B)[0]
+    hit = results.lookup(user=dealer, q=VIN_B)[0]
     assert not hit.masked and hit.name == "李晓东"
     # the grant also opens fragment searches for that vehicle and its owner, and nothing else
-    assert ids(lk.lookup(user=dealer, q="B543"), "vehicle") == [world["vb"].pk]
-    assert ids(lk.lookup(user=dealer, q="晓东")) == [world["lxd"].pk]
-    assert world["wf"].pk not in {h.customer_id for h in lk.lookup(user=dealer, q="5678")}
+    assert ids(results.lookup(user=dealer, q="B543"), "vehicle") == [world["vb"].pk]
+    assert ids(results.lookup(user=dealer, q="晓东")) == [world["lxd"].pk]
+    assert world["wf"].pk not in {h.customer_id for h in results.lookup(user=dealer, q="5678")}
 
 
 def test_user_without_scope_gets_only_masked_exact_hits(world, make_user, region):
@@ -151,8 +151,8 @@ def test_user_without_scope_gets_only_masked_exact_hits(world, make_user, region
     inactive = Organisation.objects.create(code="T-X", name="停业店", kind=OrganisationKind.DEALER, region=region,
                                            is_active=False)
     user = make_user("dealer", inactive)
-    assert lk.lookup(user=user, q="5678") == []
-    assert [h.masked for h in lk.lookup(user=user, q="13812345678")] == [True]
+    assert results.lookup(user=user, q="5678") == []
+    assert [h.masked for h in results.lookup(user=user, q="13812345678")] == [True]
 
 
 # --- index maintenance ----------------------------------------------------------------------------
@@ -160,21 +160,21 @@ def test_user_without_scope_gets_only_masked_exact_hits(world, make_user, region
 def test_reindex_on_update(world):
     zw = world["zw"]
     services.customer_update(zw, actor=world["agent"], data={"name": "赵伟"})
-    lk.reindex_customer(zw.pk)
+    index.reindex_customer(zw.pk)
     agent = world["agent"]
-    assert zw.pk not in ids(lk.lookup(user=agent, q="张伟"))
-    assert ids(lk.lookup(user=agent, q="赵伟")) == [zw.pk]
-    assert zw.pk in ids(lk.lookup(user=agent, q="zhw")) or zw.pk in ids(lk.lookup(user=agent, q="zw"))
+    assert zw.pk not in ids(results.lookup(user=agent, q="张伟"))
+    assert ids(results.lookup(user=agent, q="赵伟")) == [zw.pk]
+    assert zw.pk in ids(results.lookup(user=agent, q="zhw")) or zw.pk in ids(results.lookup(user=agent, q="zw"))
 
 
 def test_reindex_vehicle_on_plate_change(world):
     va = world["va"]
     va.plate = "京B77777"
     va.save(update_fields=["plate"])
-    lk.reindex_vehicle(va.pk)
+    index.reindex_vehicle(va.pk)
     agent = world["agent"]
-    assert va.pk not in ids(lk.lookup(user=agent, q="A123"), "vehicle")
-    assert ids(lk.lookup(user=agent, q="B777"), "vehicle") == [va.pk]
+    assert va.pk not in ids(results.lookup(user=agent, q="A123"), "vehicle")
+    assert ids(results.lookup(user=agent, q="B777"), "vehicle") == [va.pk]
 
 
 def test_rebuild_equals_per_record_index(world):
@@ -183,7 +183,7 @@ def test_rebuild_equals_per_record_index(world):
 
     rebuilt = snapshot()
     SearchKey.objects.all().delete()
-    lk.reindex_customers([world[k].pk for k in ("zw", "zwm", "lxd", "wf")])
+    index.reindex_customers([world[k].pk for k in ("zw", "zwm", "lxd", "wf")])
     assert snapshot() == rebuilt
     assert {k for k, *_ in rebuilt} >= {"P87654321831", "N张伟", "n伟明", "Izw", "L京A12345", "l345"}
 
@@ -192,12 +192,12 @@ def test_vehicle_seen_by_two_dealers_has_one_primary_row(world):
     vb = world["vb"]
     vb.servicing_dealer = world["org_a"]
     vb.save(update_fields=["servicing_dealer"])
-    lk.reindex_vehicle(vb.pk)
+    index.reindex_vehicle(vb.pk)
     rows = SearchKey.objects.filter(vehicle_id=vb.pk, key="L沪B54321")
     assert sorted((r.organisation_id, r.is_primary) for r in rows) == sorted(
         [(world["org_b"].pk, True), (world["org_a"].pk, False)])
-    assert ids(lk.lookup(user=world["agent"], q="B543"), "vehicle") == [vb.pk]
-    assert ids(lk.lookup(user=world["dealer_a"], q="B543"), "vehicle") == [vb.pk]
+    assert ids(results.lookup(user=world["agent"], q="B543"), "vehicle") == [vb.pk]
+    assert ids(results.lookup(user=world["dealer_a"], q="B543"), "vehicle") == [vb.pk]
 
 
 # --- query plans ----------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_vehicle_seen_by_two_dealers_has_one_primary_row(world):
 def test_query_plan_uses_the_index(world, q, who):
     from aftersales.core.scoping import scope_for
 
-    sql, params = lk.search_sql(lk.plan_query(q), scope_for(world[who]))
+    sql, params = query.search_sql(query.plan_query(q), scope_for(world[who]))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)

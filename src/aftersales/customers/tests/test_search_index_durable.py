@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from aftersales.core.imports import services
 from aftersales.core.imports.models import ImportJob
-from aftersales.customers import importers, lookup
+from aftersales.customers.importers import search_index
+from aftersales.customers.lookup import index as lookup
 from aftersales.customers.models import Customer, SearchKey
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ class KilledWorker(BaseException):
 @pytest.fixture
 def large_import(admin_user, dealer_a, monkeypatch):
     """Four rows count as a "large" import: the index is rebuilt after commit, not keyed inline."""
-    monkeypatch.setattr(importers, "REINDEX_LIMIT", 2)
+    monkeypatch.setattr(search_index, "REINDEX_LIMIT", 2)
     job = services.import_start(actor=admin_user, kind="customers", file=io.BytesIO((HEADER + "".join(ROWS)).encode()),
                                 filename="customers.csv", enqueue=False)
     job = services.run_validation(job.pk)

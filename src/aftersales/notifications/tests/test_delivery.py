@@ -6,10 +6,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from aftersales.core.exceptions import ServiceError, TransitionNotAllowed
 from aftersales.core.models import AuditEvent
 from aftersales.notifications import services, tasks
 from aftersales.notifications.choices import ConsentChannel, ConsentPurpose, ConsentSource, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import delivery
 
 from .helpers import IMMEDIATE_TASKS, MOBILE, PROMO_PARAMS, REMINDER_PARAMS, at
 
@@ -96,7 +98,7 @@ def test_max_attempts_dead_letter_then_requeue_sends(gateway, admin_user, settin
     message = services.deliver(message.pk, now=now)
     assert message.status == MessageStatus.SENT and len(gateway.sent) == 1
 
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.requeue(actor=admin_user, message=message)
 
 
@@ -201,7 +203,7 @@ def test_lifted_suppression_allows_service_messages_again(admin_user):
     suppression = services.suppress(actor=admin_user, contact="13812345678", channel=ConsentChannel.SMS,
                                     reason="manual")
     assert services.suppress(actor=admin_user, contact=MOBILE, channel="sms", reason="manual") == suppression
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.lift_suppression(actor=admin_user, suppression=suppression, note=" ")
     services.lift_suppression(actor=admin_user, suppression=suppression, note="客户来电要求恢复通知")
     assert not services.is_suppressed(MOBILE, ConsentChannel.SMS)
@@ -267,7 +269,7 @@ def test_commit_enqueues_delivery_which_sends(settings, gateway, django_capture_
 def test_bad_input_is_refused_and_nothing_written(kwargs, code, task_results):
     data = {"actor": None, "to": MOBILE, "template_code": "maintenance_reminder", "params": REMINDER_PARAMS,
             "idempotency_key": "k1", **kwargs}
-    with pytest.raises(services.ServiceError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.queue_sms(**data)
     assert exc.value.code == code
     assert str(exc.value.message)
@@ -277,7 +279,7 @@ def test_bad_input_is_refused_and_nothing_written(kwargs, code, task_results):
 def test_inactive_template_is_refused(templates):
     templates["maintenance_reminder"].is_active = False
     templates["maintenance_reminder"].save()
-    with pytest.raises(services.ServiceError) as exc:
+    with pytest.raises(ServiceError) as exc:
         queue_reminder()
     assert exc.value.code == "template_inactive"
 
@@ -285,7 +287,7 @@ def test_inactive_template_is_refused(templates):
 def test_deliver_due_releases_a_claim_left_by_a_dead_worker(gateway):
     message = queue_reminder()
     # A worker claimed the message and died.
-    assert services._claim(message.pk, at(10, 10))
+    assert delivery._claim(message.pk, at(10, 10))
     assert services.deliver_due(now=at(10, 10, 1)) == 0  # still within the lease
     services.deliver_due(now=at(10, 10, 6))
     message.refresh_from_db()
@@ -332,7 +334,7 @@ def test_email_backend_failure_is_retried(settings, monkeypatch):
 
 def test_cancel_a_pending_message(admin_user, gateway):
     message = queue_reminder()
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.cancel_message(actor=admin_user, message=message, reason="")
     services.cancel_message(actor=admin_user, message=message, reason="客户已到店")
     assert services.deliver(message.pk).status == MessageStatus.CANCELLED

@@ -13,6 +13,7 @@ from aftersales.core.models import AuditEvent
 from aftersales.notifications import services
 from aftersales.notifications.choices import OUTBOX_MACHINE, TRANSITIONS, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import delivery
 
 from .helpers import MOBILE, REMINDER_PARAMS, ensure_reminder_template
 
@@ -104,8 +105,8 @@ def test_cancel_needs_a_reason_and_a_missing_one_changes_nothing(admin_user):
 
 def test_only_one_worker_claims_a_message():
     message = queue()
-    assert services._claim(message.pk, message.next_attempt_at)
-    assert not services._claim(message.pk, message.next_attempt_at)
+    assert delivery._claim(message.pk, message.next_attempt_at)
+    assert not delivery._claim(message.pk, message.next_attempt_at)
     message.refresh_from_db()
     assert message.status == MessageStatus.SENDING
 
@@ -201,7 +202,7 @@ def test_concurrent_claims_and_cancels_leave_one_winner():
     def claim():
         try:
             start.wait()
-            if services._claim(message.pk, message.next_attempt_at):
+            if delivery._claim(message.pk, message.next_attempt_at):
                 wins.append("claim")
         except BaseException as exc:  # noqa: BLE001 - every failure is the finding
             errors.append(exc)
