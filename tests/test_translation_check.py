@@ -147,3 +147,46 @@ def test_the_360_page_names_phones_and_addresses_in_chinese_and_lists_them_as_te
     html = client.get(f"/customers/customers/{customer.pk}/").content.decode()
     assert ">phones<" not in html and ">addresses<" not in html
     assert "[&#x27;" not in html and "['" not in html  # never a Python list
+
+
+@pytest.mark.django_db
+def test_jobs_page_names_each_job_in_words_not_code_paths(client, world):
+    """Issue 8 item 1: the jobs page says 发送到期消息, not aftersales.notifications.tasks.…; a
+    failed job says what went wrong in Chinese."""
+    from django_tasks_db.models import DBTaskResult
+
+    def job(path, status="SUCCESSFUL", error=""):
+        DBTaskResult.objects.create(status=status, args_kwargs={"args": [], "kwargs": {}}, task_path=path,
+                                    queue_name="default", backend_name="default", priority=0,
+                                    exception_class_path=error)
+
+    job("aftersales.notifications.tasks.deliver_due_messages")
+    job("aftersales.core.imports.tasks.apply_import", "FAILED", "django.db.utils.OperationalError")
+    job("aftersales.core.tasks.heartbeat", "FAILED", "builtins.ValueError")
+    client.force_login(world.user("admin"))
+    html = client.get("/system/jobs/").content.decode()
+    assert "发送到期消息" in html and "执行导入" in html and "后台任务心跳" in html
+    assert "aftersales.notifications.tasks" not in html and "aftersales.core.tasks" not in html
+    assert "数据库故障" in html and "任务运行出错" in html
+
+
+def test_every_background_task_has_a_name_for_the_jobs_page():
+    """A new ``@task`` without a label would show as 其他后台任务: declare it beside the app's
+    periodic jobs with ``register_job_labels``."""
+    import importlib
+    import pkgutil
+
+    from django.tasks import Task
+
+    import aftersales
+    from aftersales.core.registry import job_labels
+
+    tasks = set()
+    for info in pkgutil.walk_packages(aftersales.__path__, "aftersales."):
+        if ".tests" in info.name or ".migrations" in info.name or info.name.endswith((".wsgi", ".asgi", "__main__")):
+            continue
+        module = importlib.import_module(info.name)
+        tasks |= {obj.module_path for obj in vars(module).values() if isinstance(obj, Task)
+                  and obj.module_path.startswith(info.name + ".")}
+    assert len(tasks) >= 9
+    assert sorted(tasks - set(job_labels())) == []

@@ -18,6 +18,8 @@ from django.db import InterfaceError, OperationalError, connections
 log = logging.getLogger("aftersales.faults")
 
 DB_FAULTS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+# The same, as the task backend stores a failed job's exception (worker retries, jobs page).
+FAULT_PATHS = frozenset(f"{cls.__module__}.{cls.__qualname__}" for cls in DB_FAULTS)
 
 # Seconds a client is told to wait before trying again (the ``Retry-After`` header).
 RETRY_AFTER_SECONDS = 30

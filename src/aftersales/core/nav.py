@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .registry import NavItem, PeriodicJob, WorkItem, register_nav, register_periodic, register_work_items
+from .registry import (
+    NavItem,
+    PeriodicJob,
+    WorkItem,
+    register_job_labels,
+    register_nav,
+    register_periodic,
+    register_work_items,
+)
 
 
 def may_import_or_export(user) -> bool:
@@ -43,5 +51,9 @@ def failed_jobs(user):
                      reverse("core:job_list") + "?status=FAILED", severity="danger")]
 
 
+register_job_labels({
+    "aftersales.core.tasks.heartbeat": _("Worker heartbeat"),
+    "aftersales.core.tasks.sla_escalate": _("Service time limit escalation"),
+})
 register_periodic(PeriodicJob(name="core.heartbeat", task_path="aftersales.core.tasks.heartbeat",
                               every=timedelta(minutes=15), description="worker and scheduler liveness"))

@@ -166,6 +166,29 @@ def periodic_jobs() -> list[PeriodicJob]:
     return list(_periodic.values())
 
 
+# What the jobs page calls each background task: a name an administrator reads, not its code path.
+# Declared beside the app's periodic jobs (loaded at start-up); a test finds every ``@task`` without one.
+_job_labels: dict[str, object] = {}
+
+
+def register_job_labels(labels: dict[str, object]) -> None:
+    """``{task path: lazy label}``, the path as the worker stores it (``Task.module_path``)."""
+    _job_labels.update(labels)
+
+
+def job_label(task_path: str) -> str:
+    label = _job_labels.get(task_path)
+    if label is None:
+        from django.utils.translation import gettext
+
+        return gettext("Other background job")
+    return str(label)
+
+
+def job_labels() -> dict[str, object]:
+    return dict(_job_labels)
+
+
 # Small values every page's chrome shows (e.g. unread notifications); each app adds its own.
 _shell_context: list[Callable[[object], dict]] = []
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from . import masking
 from .models import AuditEvent
@@ -81,6 +81,11 @@ def event_model(event: AuditEvent):
     return event.content_type.model_class() if event.content_type_id else None
 
 
+# Change keys the kernel writes on any app's record (core/attachments/services.py), so that the
+# 变更记录 tab never shows the key itself.
+KERNEL_AUDIT_LABELS = {"attachment": gettext_lazy("attachment")}
+
+
 def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]:
     """(field name, field label, old, new) for display, UNMASKED: callers that show them to a user
     go through ``masked_entries`` / ``masked_changes_for``."""
@@ -93,8 +98,9 @@ def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]
             field = model._meta.get_field(name) if model else None
         except Exception:
             field = None
-        # Names the services use besides fields ("phones", "addresses") carry labels on the model.
-        extra = getattr(model, "audit_labels", {}) if model is not None else {}
+        # Names the services use besides fields ("phones", "addresses") carry labels on the model;
+        # the kernel's own (an attachment added to any record) carry theirs here.
+        extra = {**KERNEL_AUDIT_LABELS, **(getattr(model, "audit_labels", {}) if model is not None else {})}
         label = str(extra.get(name) or getattr(field, "verbose_name", None)
                     or getattr(getattr(field, "related_model", None), "_meta", None) and
                     field.related_model._meta.verbose_name_plural or name)

@@ -24,11 +24,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from .faults import DB_FAULTS, Backoff, drop_connections
+from .faults import DB_FAULTS, FAULT_PATHS, Backoff, drop_connections
 
 log = logging.getLogger("aftersales.worker")
 
-FAULT_PATHS = {f"{cls.__module__}.{cls.__qualname__}" for cls in DB_FAULTS}
 MAX_FAULT_RUNS = 5  # claims of one task before a "fault" is taken to be a real, lasting error
 
 

@@ -59,6 +59,6 @@ def oversight_work_items(user) -> list[WorkItem]:
     if not user.has_perm("customers.approve_customer_export"):
         return []
     _total, late = incomplete_archive_counts(user=user)
-    return [WorkItem("customers.archives_late_oversight", _("Archives overdue at the stores (over 2 days)"), late,
+    return [WorkItem("customers.archives_late_oversight", _("Archives overdue at the stores (over 2 working days)"), late,
                      reverse("customers:customer_list") + "?archive=late", severity="warning",
                      hint=_("Follow up with the stores whose archives are late."))]

@@ -2,7 +2,14 @@
 
 from datetime import timedelta
 
-from aftersales.core.registry import PeriodicJob, register_periodic
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.registry import PeriodicJob, register_job_labels, register_periodic
+
+register_job_labels({
+    "aftersales.notifications.tasks.deliver_message": _("Send a message"),
+    "aftersales.notifications.tasks.deliver_due_messages": _("Send due messages"),
+})
 
 register_periodic(PeriodicJob(
     name="notifications.deliver_due",

@@ -14,7 +14,7 @@ class DayKind(models.TextChoices):
 
 # Words an administrator may write in the ``kind`` column of an imported schedule.
 KIND_ALIASES = {
-    "working": DayKind.WORKING, "work": DayKind.WORKING, "工作日": DayKind.WORKING, "班": DayKind.WORKING,
+    "working": DayKind.WORKING, "work": DayKind.WORKING, "工作日": DayKind.WORKING, "班": DayKind.WORKING, "上班": DayKind.WORKING,
     "holiday": DayKind.HOLIDAY, "假日": DayKind.HOLIDAY, "节假日": DayKind.HOLIDAY, "休": DayKind.HOLIDAY,
     "放假": DayKind.HOLIDAY,
     "makeup": DayKind.MAKEUP, "make-up": DayKind.MAKEUP, "补班": DayKind.MAKEUP, "调休": DayKind.MAKEUP,

@@ -2,7 +2,17 @@
 
 from datetime import timedelta
 
-from aftersales.core.registry import PeriodicJob, register_periodic, register_work_items
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.registry import PeriodicJob, register_job_labels, register_periodic, register_work_items
+
+register_job_labels({
+    "aftersales.core.imports.tasks.validate_import": _("Check an import (dry run)"),
+    "aftersales.core.imports.tasks.apply_import": _("Apply an import"),
+    "aftersales.core.imports.tasks.run_export": _("Export to Excel"),
+    "aftersales.core.imports.tasks.resume_stale_imports": _("Resume interrupted imports"),
+    "aftersales.core.imports.approvals.export_requests_housekeeping": _("Tidy export requests and old export files"),
+})
 
 register_periodic(PeriodicJob(
     name="core.imports.resume_stale",

@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 1_000_000
 class ScheduleImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file (date,kind,name)"), required=False)
     text = forms.CharField(label=gettext_lazy("…or paste the lines"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2027-01-01,holiday,元旦"}))
+                           widget=forms.Textarea(attrs={"rows": 8, "placeholder": gettext_lazy("2027-01-01,holiday,New Year's Day")}))
 
     def clean(self):
         data = super().clean()

@@ -7,8 +7,9 @@ from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from ..faults import FAULT_PATHS
 from ..paging import BadPageParameter, CappedPaginator, checked_page
-from ..registry import work_items_for
+from ..registry import job_label, work_items_for
 from ..selectors import job_results, personal_data_access_list
 
 #: django-tasks' result states as the jobs page says them (issue 8 item 1: never "SUCCESSFUL").
@@ -57,6 +58,10 @@ class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                    statuses=list(JOB_STATUSES.items()))
         for r in page.object_list:
             r.status_label = JOB_STATUSES.get(r.status, r.status)
+            r.label = job_label(r.task_path)
+            if r.exception_class_path:
+                r.error_label = (_("Database fault") if r.exception_class_path in FAULT_PATHS
+                                 else _("The job stopped with an error"))
         return ctx
 
 
