@@ -43,7 +43,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class _ScopedViewSetMixin:
+class ScopedViewSetMixin:
     """``selector(user=…)`` gives the rows the user may see; outside them an object is a 404.
 
     Subclasses set ``selector`` and optionally ``create_service`` / ``update_service`` with the
@@ -107,11 +107,11 @@ class _ScopedViewSetMixin:
                                          expected_version=expected)
 
 
-class ScopedModelViewSet(_ScopedViewSetMixin, viewsets.ModelViewSet):
-    """List, create, read and edit the rows of the user's scope (:class:`_ScopedViewSetMixin`)."""
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """List, create, read and edit the rows of the user's scope (:class:`ScopedViewSetMixin`)."""
 
 
-class ScopedReadEditViewSet(_ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ScopedReadEditViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """List, read and edit only, for rows created elsewhere (e.g. staff, who need a login made on the
     page): without a create action the schema does not offer a POST that would always answer 405
@@ -150,4 +150,4 @@ class DeactivatableMixin:
         return self._set_active(request, True)
 
 
-__all__ = ["ScopedModelViewSet", "ScopedReadEditViewSet", "DeactivatableMixin", "inline_serializer"]
+__all__ = ["ScopedViewSetMixin", "ScopedModelViewSet", "ScopedReadEditViewSet", "DeactivatableMixin", "inline_serializer"]
