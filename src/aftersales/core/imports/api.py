@@ -31,7 +31,7 @@ class ExportRequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     requested_by_name = serializers.SerializerMethodField()
     decided_by_name = serializers.SerializerMethodField()
-    job_status = serializers.CharField(source="job.status", read_only=True, default=None)
+    job_status = serializers.CharField(source="job.status", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 
