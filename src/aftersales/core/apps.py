@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from . import checks, nav, signals  # noqa: F401  (system checks, menu, login audit)
+        # system checks, menu, login audit; fast date columns and the signature cache (tables),
+        # registered before any app's tables.py builds its columns
+        from . import checks, nav, signals, tables  # noqa: F401
         from .calendar import hooks  # noqa: F401  (SLA job, calendar work items)

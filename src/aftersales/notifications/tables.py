@@ -5,6 +5,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.tables import DateTimeColumn
+
 from .choices import MessageStatus
 from .models import ContactConsent, OutboxMessage, SmsTemplate, Suppression, mask_contact
 
@@ -34,12 +36,12 @@ class MaskedContactColumn(tables.Column):
 
 
 class OutboxMessageTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i", linkify=True)
+    created_at = DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i", linkify=True)
     to = MaskedContactColumn(verbose_name=_("Recipient"))
     what = tables.Column(verbose_name=_("Template / subject"), accessor="subject", empty_values=(), orderable=False)
     status = tables.Column(verbose_name=_("Status"))
-    next_attempt_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
-    sent_at = tables.DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    next_attempt_at = DateTimeColumn(format="Y-m-d H:i", orderable=False)
+    sent_at = DateTimeColumn(format="Y-m-d H:i", orderable=False)
     # the outbox grows with every message sent: sorts only where an index serves them (core.sorting)
     channel = tables.Column(orderable=False)
     category = tables.Column(orderable=False)
@@ -70,7 +72,7 @@ class SmsTemplateTable(tables.Table):
 
 
 class ContactConsentTable(tables.Table):
-    recorded_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    recorded_at = DateTimeColumn(format="Y-m-d H:i")
     contact = MaskedContactColumn()
     granted = tables.BooleanColumn()
 
@@ -81,7 +83,7 @@ class ContactConsentTable(tables.Table):
 
 
 class SuppressionTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name=_("Added"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("Added"), format="Y-m-d H:i")
     contact = MaskedContactColumn()
     actions = tables.TemplateColumn(
         template_name="notifications/_suppression_actions.html", verbose_name="", orderable=False,

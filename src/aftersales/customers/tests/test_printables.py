@@ -90,7 +90,7 @@ def test_documents_page_charts_counts_by_month_stacked_by_kind(client, make_cust
 
 
 def test_chart_series_are_the_counts_per_month_and_kind():
-    from ..views import documents_by_month_chart
+    from ..views.documents import documents_by_month_chart
 
     rows = [{"month": date(2026, 5, 1), "kind": "warranty_card", "count": 1},
             {"month": date(2026, 3, 1), "kind": "service_receipt", "count": 2},
