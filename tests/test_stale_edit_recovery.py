@@ -19,7 +19,7 @@ def form_data(customer, user, **typed):
     """What the edit page's form posts when the user changes ``typed`` and nothing else."""
     form = CustomerForm(instance=customer, user=user)
     data = {}
-    for name, bound in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
