@@ -1,0 +1,147 @@
+"""The hand-written half of the scope harness's route table (issue 7 item 14).
+
+Generic pages and viewsets are walked without being listed (``core.testing.route_inventory``).
+Every other route is listed here, by its key, with what the harness does with it — or it is in
+``ALLOWED``, with the reason it has no row of one dealer to leak.  A route in neither fails
+``test_every_route_is_walked_or_allowed``: a new endpoint must say how it is scoped before it lands.
+
+Kinds (see ``Walk``): ``list`` (GET; markers of rows the user does not see must be absent, markers of
+rows the user sees present for some role), ``detail`` (GET of one object: in scope 200, outside
+403/404), ``action`` (POST on one object: outside scope 403/404 and nothing in the database
+changes), ``hq_only`` (a page over the whole network: only roles that see every dealer may open it),
+``reference`` (shared rows: GET answers without a server error), ``own`` (rows of one user: another
+user gets 404), ``covered`` (walked by the named test elsewhere; the name is checked to exist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    model: str = ""  # app_label.Model of the object the route concerns
+    perm: str | None = None  # permission needed in scope (None: the endpoint's selector decides)
+    query: str = ""  # appended to the URL (e.g. ?q=… for a search)
+    kwargs: dict = field(default_factory=dict)  # other URL parameters: name -> callable(obj) or value
+    test: str = ""  # for ``covered``: "path::test_name"
+
+
+def _phone_customer(phone):
+    return phone.customer_id
+
+
+def _document_type(doc):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(doc).pk
+
+
+TABLE: dict[str, list[Spec]] = {
+    # --- customers: the 360 page and what hangs off it -------------------------------------------
+    "customers/customers/<int:pk>/": [Spec("detail", "customers.Customer", "customers.view_customer")],
+    "customers/customers/<int:pk>/reveal/": [Spec("action", "customers.Customer")],
+    "customers/customers/<int:pk>/export/": [Spec("detail", "customers.Customer", None)],
+    "customers/customers/<int:pk>/archive.pdf": [Spec("detail", "customers.Customer", None)],
+    "customers/customers/<int:pk>/phones/add/": [Spec("action", "customers.Customer")],
+    "customers/customers/<int:pk>/addresses/add/": [Spec("action", "customers.Customer")],
+    "customers/customers/<int:pk>/phones/<int:phone_pk>/remove/": [
+        Spec("action", "customers.CustomerPhone", kwargs={"pk": _phone_customer})],
+    "customers/customers/<int:pk>/phones/<int:phone_pk>/primary/": [
+        Spec("action", "customers.CustomerPhone", kwargs={"pk": _phone_customer})],
+    "customers/documents/<int:pk>/file/": [Spec("detail", "customers.CustomerDocument", None)],
+    # Fragment search stays inside the user's scope (DESIGN.md): the other store's name is not found.
+    "customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
+    "api/customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
+    # --- notifications -----------------------------------------------------------------------------
+    "notifications/suppressions/<int:pk>/lift/": [
+        Spec("detail", "notifications.Suppression", None), Spec("action", "notifications.Suppression")],
+    "api/notifications/outbox/": [Spec("list", "notifications.OutboxMessage")],
+    "api/notifications/outbox/<pk>/": [Spec("detail", "notifications.OutboxMessage", None)],
+    "api/notifications/outbox/<pk>/cancel/": [Spec("action", "notifications.OutboxMessage")],
+    "api/notifications/outbox/<pk>/requeue/": [Spec("action", "notifications.OutboxMessage")],
+    # --- imports, exports, export requests ------------------------------------------------------
+    "imports/": [Spec("list", "core.ImportJob")],
+    "imports/<int:pk>/": [Spec("detail", "core.ImportJob", None)],
+    "imports/<int:pk>/apply/": [Spec("action", "core.ImportJob")],
+    "imports/<int:pk>/errors/": [Spec("detail", "core.ImportJob", None)],
+    "imports/<int:pk>/download/": [Spec("detail", "core.ImportJob", None)],
+    # The export file itself: the other dealer's customers / cars are not in it.
+    "imports/export/<str:kind>/": [
+        Spec("list", "customers.Customer", query="?format=csv", kwargs={"kind": "customers"}),
+        Spec("list", "customers.Vehicle", query="?format=csv", kwargs={"kind": "vehicles"})],
+    "imports/new/": [Spec("covered", test="tests/test_scoped_writes.py::test_dealer_takeover_csv_through_the_import_page")],
+    "imports/export-requests/": [Spec("list", "core.ExportRequest")],
+    "imports/export-requests/new/<str:kind>/": [
+        Spec("covered", test="tests/test_export_approval_pages.py::test_request_approve_export_download")],
+    "imports/export-requests/<int:pk>/": [Spec("detail", "core.ExportRequest", None)],
+    "imports/export-requests/<int:pk>/download/": [Spec("detail", "core.ExportRequest", None)],
+    "imports/export-requests/<int:pk>/<str:action>/": [
+        Spec("action", "core.ExportRequest", kwargs={"action": "approve"}),
+        Spec("action", "core.ExportRequest", kwargs={"action": "cancel"})],
+    "api/imports/export-requests/": [Spec("list", "core.ExportRequest"),
+                                     Spec("covered", test="tests/test_export_approval_roles.py::test_a_dealer_asks_and_a_manager_approves")],
+    "api/imports/export-requests/<pk>/": [Spec("detail", "core.ExportRequest", None)],
+    "api/imports/export-requests/<pk>/approve/": [Spec("action", "core.ExportRequest")],
+    "api/imports/export-requests/<pk>/cancel/": [Spec("action", "core.ExportRequest")],
+    "api/imports/export-requests/<pk>/reject/": [Spec("action", "core.ExportRequest")],
+    # --- attachments (reach a dealer through the record they hang on) ----------------------------
+    "files/<int:pk>/": [Spec("detail", "core.Attachment", None)],
+    "files/<int:pk>/thumbnail/": [Spec("detail", "core.Attachment", None)],
+    "files/new/<int:parent_type_id>/<int:parent_id>/": [
+        Spec("action", "customers.CustomerDocument",
+             kwargs={"parent_type_id": _document_type, "parent_id": lambda doc: doc.pk})],
+    # --- pages over the whole network: head office only ---------------------------------------------
+    # "My work": counts of the caller's work items, each through restrict().
+    "": [Spec("covered", test="tests/test_home_work_items.py::test_manager_sees_late_archives_at_the_stores")],
+    "system/jobs/": [Spec("hq_only")],
+    "system/access-log/": [Spec("hq_only")],
+    # --- reference data shared by every organisation -------------------------------------------
+    "system/calendar/": [Spec("reference")],
+    "customers/models/<int:pk>/terms/": [Spec("reference", "customers.VehicleModel")],
+    "api/org/roles/": [Spec("reference")],
+    "api/org/roles/<pk>/": [Spec("reference", "org.Role")],
+    "api/org/skills/": [Spec("reference")],
+    "api/org/skills/<pk>/": [Spec("reference", "org.Skill")],
+    "api/parts/monitored-categories/": [Spec("reference")],
+    "api/parts/monitored-categories/<pk>/": [Spec("reference", "parts.MonitoredPartCategory")],
+    # --- one user's own rows -------------------------------------------------------------------------
+    "notifications/": [Spec("own", "notifications.Notification")],
+    "notifications/<int:pk>/read/": [Spec("own", "notifications.Notification")],
+    "notifications/read-all/": [Spec("own", "notifications.Notification")],
+    "api/notifications/notifications/": [Spec("own", "notifications.Notification")],
+    "api/notifications/notifications/read-all/": [Spec("own", "notifications.Notification")],
+    "api/notifications/notifications/unread-count/": [Spec("own", "notifications.Notification")],
+    "api/notifications/notifications/<pk>/": [Spec("own", "notifications.Notification")],
+    "api/notifications/notifications/<pk>/read/": [Spec("own", "notifications.Notification")],
+}
+
+# Routes with no row of one dealer behind them.  Each says why.
+ALLOWED: dict[str, str] = {
+    "login/": "public: the sign-in form",
+    "logout/": "ends the caller's own session",
+    "healthz": "public: database reachable and queue depth, no rows",
+    "favicon.ico": "static icon",
+    "i18n/setlang/": "sets the caller's language",
+    "jsi18n/": "translation catalogue for scripts",
+    "api/auth/token/": "public: exchanges the caller's own password for a token",
+    "api/schema/": "the OpenAPI document, no rows",
+    "api/docs/": "Swagger UI page, no rows",
+    "api/org/": "DRF router root: links only",
+    "api/notifications/": "DRF router root: links only",
+    "api/parts/": "DRF router root: links only",
+    "api/customers/": "DRF router root: links only",
+    "api/imports/": "DRF router root: links only",
+    "api/customers/lookup/ping/": "authentication and permission only, returns {ok: true}",
+    "api/notifications/sms/replies/": "gateway callback, authenticated by the gateway's secret, not by a user",
+    "api/notifications/sms/receipts/": "gateway callback, authenticated by the gateway's secret, not by a user",
+    "imports/templates/<str:kind>.<str:fmt>": "a blank import template: column headers only",
+    "account/api-token/": "the caller's own API token",
+}
+
+# Django admin: superusers only (``test_only_the_superuser_reaches_the_admin`` checks no other role
+# is staff).  All its routes share the prefix.
+ALLOWED_PREFIXES: dict[str, str] = {
+    "admin/": "Django admin, superuser only",
+}
