@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from aftersales.core.exceptions import ServiceError
-from aftersales.core.imports import approvals, exports
+from aftersales.core.imports import approval_selectors, approvals, exports
 from aftersales.core.imports.models import ExportRequest
 from aftersales.core.imports.registry import get_exporter
 from aftersales.customers.models import Customer
@@ -51,7 +51,7 @@ def test_a_dealer_asks_and_a_manager_approves(many, django_capture_on_commit_cal
     dealer, manager = many.user("dealer"), many.user("manager")
     request = approvals.export_request_create(actor=dealer, kind="customers", params={}, reason="保养提醒名单")
     assert request.row_count == 3  # the dealer's own three, not the network's six
-    approvers = {u.username for u in approvals.approvers_for(request)}
+    approvers = {u.username for u in approval_selectors.approvers_for(request)}
     assert "manager" in approvers and not approvers & {"dealer", "dealer_b", "agent", "advisor"}
     with pytest.raises(ServiceError):
         approvals.export_request_approve(actor=many.user("agent"), export_request=request, enqueue=False)

@@ -113,3 +113,88 @@ def test_december_warning_while_next_year_is_missing(owner):
     CalendarYear.objects.create(year=2027, source="manual")
     assert next_year_missing(dt.date(2026, 12, 1)) is None
     assert not calendar_work_items(owner)  # only administrators see it
+
+
+def test_a_run_that_read_the_clock_before_another_committed_fires_nothing_twice(ladder, owner):
+    """Two overlapping job runs: the second read the clock before the first wrote its new state.
+    The (clock, level) constraint keeps the level — and its inbox line and e-mail — to one."""
+    clock = clocks.start_clock(obj=owner, name="resolve", calendar="head-office", target=timedelta(hours=16),
+                               ladder=ladder, owner=owner, at=at("2025-09-30 16:00"))
+    stale = {"next_level": clock.next_level, "next_check_at": clock.next_check_at, "reached": clock.reached}
+    assert clocks.escalate_due(now=at("2025-10-09 16:31")) == 1
+    clock.__class__.objects.filter(pk=clock.pk).update(**stale)  # what the overlapping run saw
+    assert clocks.escalate_due(now=at("2025-10-09 16:40")) == 1
+    assert SlaEscalation.objects.count() == 1
+    assert Notification.objects.filter(recipient=owner).count() == 1
+    assert OutboxMessage.objects.filter(to="owner@example.com").count() == 1
+    clock.refresh_from_db()
+    assert (clock.next_level, clock.reached, local(clock.next_check_at)) == (1, "warning", "2025-10-10 17:00")
+
+
+def test_many_clocks_in_one_run_each_fire_their_own_levels(ladder, owner, monkeypatch):
+    """A run spanning several batches: every clock's levels fire once, the due time stays right."""
+    monkeypatch.setattr(clocks, "BATCH", 2)
+    other = get_user_model().objects.create_user("sla-other", password="x", email="other@example.com")
+    for i in range(5):
+        clocks.start_clock(obj=other if i % 2 else owner, name=f"c{i}", calendar="head-office",
+                           target=timedelta(hours=4 * (i + 1)), ladder=ladder, owner=other if i % 2 else owner,
+                           at=at("2025-09-30 09:00"))
+    # By 2025-10-09 12:00: 7 h on 09-30 (09:00–12:00, 13:30–17:30), 10-01…08 holiday, 3.5 h on 10-09 → 10.5 h.
+    # Targets 4, 8, 12, 16, 20 h: 50 % levels at 2, 4, 6, 8, 10 h all reached; 100 % reached for 4 and 8 h.
+    assert clocks.escalate_due(now=at("2025-10-09 12:00")) == 5
+    assert SlaEscalation.objects.filter(severity="warning").count() == 5
+    assert SlaEscalation.objects.filter(severity="breach").count() == 2
+    assert OutboxMessage.objects.count() == 7
+    assert Notification.objects.filter(recipient=owner).count() == 3 + 1  # clocks 0, 2, 4 warn; clock 0 breaches
+    due = {c.name: local(c.due_at) for c in clocks.SlaClock.objects.all()}
+    assert due["c0"] == "2025-09-30 14:30"  # 3 h to 12:00, 1 h from 13:30
+    assert due["c4"] == "2025-10-10 15:30"  # 7 h + 7.5 h (10-09) + 5.5 h: 08:30–12:00 3.5 h, 13:30 + 2 h
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_job_runs_at_the_same_time_fire_each_level_once():
+    """On PostgreSQL two workers run the job at the same moment: the locked clocks are skipped by
+    the other (SKIP LOCKED), so every clock's level fires, and mails, exactly once between them."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two real concurrent transactions need PostgreSQL")
+    # Its own 24-hour calendar: a transactional test may run after another one emptied the tables.
+    from aftersales.core.calendar.models import CalendarWindow, WorkingCalendar
+
+    cal = WorkingCalendar.objects.create(code="par-24h", name="24 h", day_rule="own_week")
+    CalendarWindow.objects.bulk_create([CalendarWindow(calendar=cal, weekday=d, start=dt.time(0), end=dt.time(0))
+                                        for d in range(7)])
+    lad = EscalationLadder.objects.create(code="par", name="parallel")
+    EscalationLevel.objects.create(ladder=lad, fraction=Decimal("0.5"), severity="warning")
+    users = [get_user_model().objects.create_user(f"par{i}", password="x", email=f"par{i}@example.com")
+             for i in range(40)]
+    for user in users:
+        clocks.start_clock(obj=user, name="resolve", calendar=cal, target=timedelta(hours=2), ladder=lad,
+                           owner=user, at=at("2025-03-03 09:00"))
+    start = threading.Barrier(2)
+    evaluated: list[int] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            start.wait()
+            evaluated.append(clocks.escalate_due(now=at("2025-03-03 10:30")))
+        except BaseException as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert SlaEscalation.objects.count() == 40
+    assert OutboxMessage.objects.filter(to__startswith="par").count() == 40
+    assert Notification.objects.filter(recipient__in=users).count() == 40
+    assert sum(evaluated) == 40  # each clock taken by one run or the other, never both

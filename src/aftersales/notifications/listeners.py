@@ -26,17 +26,18 @@ def notify_about_export_request(sender, *, recipients, title, body="", url="", l
 @receiver(sla_escalated, dispatch_uid="notifications.sla_escalated")
 def notify_about_sla_escalation(sender, *, notices, **kwargs):
     """Each fired SLA level: one inbox line per recipient and an e-mail through the outbox (the
-    escalation id in the idempotency key, so a level never mails twice)."""
+    escalation id in the idempotency key, so a level never mails twice) — all notices of a job
+    batch in one bulk INSERT each, however many clocks crossed a level."""
     users = {u.pk: u for u in get_user_model().objects.filter(
-        pk__in={uid for n in notices for uid in n["user_ids"]})}
+        pk__in={uid for n in notices for uid in n["user_ids"]}, is_active=True)}
+    inbox, mails = [], []
     for notice in notices:
-        recipients = [users[uid] for uid in notice["user_ids"] if uid in users]
-        if not recipients:
-            continue
         level = NotificationLevel.DANGER if notice["severity"] == "breach" else NotificationLevel.WARNING
-        services.notify_users(recipients=recipients, title=notice["title"], body=notice["body"], level=level)
-        for user in recipients:
+        for user in (users[uid] for uid in notice["user_ids"] if uid in users):
+            inbox.append({"recipient": user, "title": notice["title"], "body": notice["body"], "level": level})
             if user.email:
-                services.queue_email(actor=None, to=user.email, subject=notice["title"], body=notice["body"],
-                                     idempotency_key=f"sla:{notice['escalation_id']}:{user.pk}",
-                                     organisation_id=notice["organisation_id"], recipient_user=user)
+                mails.append({"to": user.email, "subject": notice["title"], "body": notice["body"],
+                              "idempotency_key": f"sla:{notice['escalation_id']}:{user.pk}",
+                              "organisation_id": notice["organisation_id"], "recipient_user": user})
+    services.notify_many(items=inbox)
+    services.queue_emails(actor=None, messages=mails)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import models
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -43,7 +43,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ScopedViewSetMixin:
     """``selector(user=…)`` gives the rows the user may see; outside them an object is a 404.
 
     Subclasses set ``selector`` and optionally ``create_service`` / ``update_service`` with the
@@ -107,6 +107,17 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                                          expected_version=expected)
 
 
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """List, create, read and edit the rows of the user's scope (:class:`ScopedViewSetMixin`)."""
+
+
+class ScopedReadEditViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """List, read and edit only, for rows created elsewhere (e.g. staff, who need a login made on the
+    page): without a create action the schema does not offer a POST that would always answer 405
+    (issue 7 item 12)."""
+
+
 def _missing_version(data) -> bool:
     value = data.get("version") if hasattr(data, "get") else None
     return value is None or value == ""
@@ -139,4 +150,4 @@ class DeactivatableMixin:
         return self._set_active(request, True)
 
 
-__all__ = ["ScopedModelViewSet", "DeactivatableMixin", "inline_serializer"]
+__all__ = ["ScopedViewSetMixin", "ScopedModelViewSet", "ScopedReadEditViewSet", "DeactivatableMixin", "inline_serializer"]

@@ -19,15 +19,16 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..bulk import bulk_update_rows
 from ..exceptions import ServiceError, TransitionNotAllowed
 from .models import WorkingCalendar
 from .sla_models import ClockState, EscalationLevel, SlaClock, SlaEscalation
-from .worktime import UnknownCalendarYear, add_working_time, working_time_between
+from .worktime import Batch, UnknownCalendarYear, add_working_time, working_time_between
 
 # Sent with ``notices``: list of dicts (clock_id, escalation_id, severity, user_ids, title, body,
 # organisation_id) in the job's transaction.
@@ -160,10 +161,49 @@ def _notice(clock: SlaClock, level: EscalationLevel, escalation: SlaEscalation, 
 
 
 def _due_batch(now: datetime.datetime) -> list[SlaClock]:
+    """The next due clocks, oldest first, through the partial index on ``next_check_at``."""
     qs = SlaClock.objects.filter(state=ClockState.RUNNING, next_check_at__lte=now).order_by("next_check_at")
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True)
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs[:BATCH])
+
+
+def _evaluate(clock: SlaClock, levels: list[EscalationLevel], calc: Batch, now_local: int) -> list[EscalationLevel]:
+    """Fire the levels a clock has reached by now and plan its next check, in local seconds (the
+    bulk twin of ``_plan``); an unknown year blocks the clock."""
+    start = calc.local(clock.segment_started_at)
+    cal = clock.calendar_id
+    try:
+        used = clock.used_seconds + calc.between(cal, start, now_local)
+        fired = []
+        while clock.next_level < len(levels) and _level_seconds(clock, levels[clock.next_level]) <= used:
+            fired.append(levels[clock.next_level])
+            clock.reached = levels[clock.next_level].severity
+            clock.next_level += 1
+        if fired:  # the due time only changes at start / resume; recomputed when a level fires
+            clock.due_at = calc.aware(calc.add(cal, start, clock.target_seconds - clock.used_seconds))
+        clock.next_check_at = None
+        if clock.next_level < len(levels):
+            left = _level_seconds(clock, levels[clock.next_level]) - clock.used_seconds
+            clock.next_check_at = calc.aware(calc.add(cal, start, left))
+        clock.state, clock.error = ClockState.RUNNING, ""
+        return fired
+    except UnknownCalendarYear as exc:
+        clock.state, clock.error, clock.next_check_at = ClockState.BLOCKED, str(exc.message), None
+        return []
+
+
+def _insert_once(rows: list[SlaEscalation]) -> list[SlaEscalation]:
+    """Insert escalation rows; a (clock, level) already there — an overlapping run or a clock read
+    stale — is left out, so each level is fired, and notified, exactly once."""
+    try:
+        with transaction.atomic():
+            return SlaEscalation.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        done = set(SlaEscalation.objects.filter(clock_id__in={r.clock_id for r in rows})
+                   .values_list("clock_id", "level_id"))
+        return SlaEscalation.objects.bulk_create([r for r in rows if (r.clock_id, r.level_id) not in done],
+                                                 batch_size=1000)
 
 
 @transaction.atomic
@@ -173,25 +213,16 @@ def _escalate_batch(now: datetime.datetime) -> int:
         return 0
     ladders: dict = {}
     groups: dict = {}
-    fired: list[tuple[SlaClock, EscalationLevel, SlaEscalation]] = []
+    calc = Batch()
+    now_local = calc.local(now)
+    pending: list[tuple[SlaClock, EscalationLevel, SlaEscalation]] = []
     for clock in clocks:
-        levels = _levels(clock.ladder_id, ladders)
-        try:
-            used = _used_until(clock, now)
-        except UnknownCalendarYear as exc:
-            clock.state, clock.error, clock.next_check_at = ClockState.BLOCKED, str(exc.message), None
-            continue
-        while clock.next_level < len(levels) and _level_seconds(clock, levels[clock.next_level]) <= used:
-            level = levels[clock.next_level]
-            fired.append((clock, level, SlaEscalation(clock=clock, level=level, severity=level.severity,
-                                                      fired_at=now)))
-            clock.reached = level.severity
-            clock.next_level += 1
-        _plan(clock, levels)
-    SlaEscalation.objects.bulk_create([e for _c, _l, e in fired], batch_size=1000)
-    SlaClock.objects.bulk_update(clocks, ["state", "error", "next_level", "next_check_at", "due_at", "reached"],
-                                 batch_size=1000)
-    notices = [_notice(c, lv, e, _recipients(c, lv, groups)) for c, lv, e in fired]
+        for level in _evaluate(clock, _levels(clock.ladder_id, ladders), calc, now_local):
+            pending.append((clock, level, SlaEscalation(clock=clock, level=level, severity=level.severity,
+                                                        fired_at=now)))
+    inserted = {id(e) for e in _insert_once([e for _c, _l, e in pending])}
+    bulk_update_rows(clocks, ["state", "error", "next_level", "next_check_at", "due_at", "reached"])
+    notices = [_notice(c, lv, e, _recipients(c, lv, groups)) for c, lv, e in pending if id(e) in inserted]
     if notices:
         sla_escalated.send(sender=SlaClock, notices=notices)
     return len(clocks)
@@ -206,7 +237,7 @@ def retry_blocked() -> int:
         if clock.segment_started_at is None:
             clock.segment_started_at = clock.started_at
         _plan(clock, _levels(clock.ladder_id, ladders))
-    SlaClock.objects.bulk_update(clocks, ["state", "error", "segment_started_at", "next_check_at", "due_at"])
+    bulk_update_rows(clocks, ["state", "error", "segment_started_at", "next_check_at", "due_at"])
     return sum(1 for c in clocks if c.state == ClockState.RUNNING)
 
 

@@ -31,7 +31,7 @@ register_periodic(PeriodicJob(
 
 def _export_request_work_items(user):
     # Imported when asked: this package is loaded while the core models are (no audit imports yet).
-    from .approvals import export_request_work_items
+    from .approval_selectors import export_request_work_items
 
     return export_request_work_items(user)
 

@@ -5,7 +5,7 @@ Wire it in ``aftersales/urls.py`` under ``api_patterns``::
 
     path("imports/", include("aftersales.core.imports.api")),
 
-Reads go through ``approvals.export_request_list`` (own requests, those the user may decide, in
+Reads go through ``approval_selectors.export_request_list`` (own requests, those the user may decide, in
 scope), writes through the services; errors are the house JSON (403 for a decision the user may not
 take, 409 for a transition the state machine does not allow).
 """
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ..api.transitions import TransitionActionsMixin
-from . import approvals
+from . import approval_selectors, approvals
 from .choices import EXPORT_REQUEST_MACHINE
 from .exports import FORMATS
 from .models import ExportRequest
@@ -31,7 +31,7 @@ class ExportRequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     requested_by_name = serializers.SerializerMethodField()
     decided_by_name = serializers.SerializerMethodField()
-    job_status = serializers.CharField(source="job.status", read_only=True, default=None)
+    job_status = serializers.CharField(source="job.status", read_only=True, allow_null=True, default=None)
     actions = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 
@@ -44,7 +44,7 @@ class ExportRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_kind_label(self, obj) -> str:
-        return approvals.kind_label(obj.kind)
+        return approval_selectors.kind_label(obj.kind)
 
     def get_requested_by_name(self, obj) -> str:
         u = obj.requested_by
@@ -55,7 +55,7 @@ class ExportRequestSerializer(serializers.ModelSerializer):
         return (u.get_full_name() or u.get_username()) if u else None
 
     def get_actions(self, obj) -> list[str]:
-        return approvals.allowed_actions(user=self.context["request"].user, export_request=obj)
+        return approval_selectors.allowed_actions(user=self.context["request"].user, export_request=obj)
 
     def get_download_url(self, obj) -> str | None:
         if "download" not in self.get_actions(obj):
@@ -83,12 +83,12 @@ class ExportRequestViewSet(TransitionActionsMixin, mixins.ListModelMixin, mixins
 
     serializer_class = ExportRequestSerializer
     permission_classes = [IsAuthenticated]
-    filterset_class = approvals.ExportRequestFilterSet
+    filterset_class = approval_selectors.ExportRequestFilterSet
     ordering_fields = ["created_at", "row_count", "status"]
     queryset = ExportRequest.objects.none()  # for the schema; rows come from the selector
 
     def get_queryset(self):
-        return approvals.export_request_list(user=self.request.user)
+        return approval_selectors.export_request_list(user=self.request.user)
 
     @extend_schema(request=ExportRequestCreateSerializer, responses={201: ExportRequestSerializer})
     def create(self, request, *args, **kwargs):
@@ -101,10 +101,10 @@ class ExportRequestViewSet(TransitionActionsMixin, mixins.ListModelMixin, mixins
 
     def fire_transition(self, request, name: str):
         """Deciding without any approval permission is a 403 before the lookup (as before)."""
-        if name in ("approve", "reject") and not approvals.approvable_kinds(request.user):
+        if name in ("approve", "reject") and not approval_selectors.approvable_kinds(request.user):
             raise PermissionDenied()
         response = super().fire_transition(request, name)
-        obj = approvals.export_request_list(user=request.user).get(pk=response.data["id"])
+        obj = approval_selectors.export_request_list(user=request.user).get(pk=response.data["id"])
         return Response(self.get_serializer(obj).data)
 
 

@@ -1,5 +1,6 @@
 """Manager's approval of large exports (R-CUS-7 item 8: "exports of more than 1,000 customers need a
-manager's approval"): services (writes) and selectors (reads) for :class:`ExportRequest`.
+manager's approval"): the writes for :class:`ExportRequest`; the reads (lists, approvers, the
+filter set, the work item) are in ``approval_selectors``.
 
 State machine (``choices.EXPORT_REQUEST_MACHINE``, on the kernel's ``core.fsm``, ADR 0007)::
 
@@ -38,18 +39,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import django_filters
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.dispatch import Signal
 from django.tasks import task
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .. import audit
 from ..exceptions import (
@@ -59,17 +54,14 @@ from ..exceptions import (
     StaleVersionError,
     TransitionNotAllowed,
 )
-from ..registry import WorkItem
-from ..scoping import scope_for
 from . import exports
+from .approval_selectors import approvable_kinds, approvers_for, describe_params, in_scope, kind_label
 from .choices import EXPORT_REQUEST_MACHINE, IMPORT_JOB_MACHINE
 from .models import ExportRequest, ImportJob
-from .registry import Exporter, exporters, get_exporter
 
 log = logging.getLogger(__name__)
 
 Status = ExportRequest.Status
-VIEW_ALL_PERMISSION = "core.view_exportrequest"
 # An approved job that has not moved for this long is given up (the worker died).
 STALE_JOB_AFTER = dt.timedelta(hours=1)
 # ... and one still queued after this long (no worker running) too.
@@ -92,144 +84,11 @@ def download_days() -> int:
     return int(getattr(settings, "AFTERSALES_EXPORT_DOWNLOAD_DAYS", 7))
 
 
-# --- helpers ------------------------------------------------------------------------------------
-
-def _exporter(kind: str) -> Exporter:
-    exporter = get_exporter(kind)
-    if exporter is None:
-        raise ServiceError(_("Unknown export type “%(kind)s”.") % {"kind": kind}, field="kind")
-    return exporter
-
-
-def approval_kinds() -> dict[str, Exporter]:
-    """Exporters that have an approval threshold and say who approves."""
-    return {k: e for k, e in exporters().items() if e.approval_threshold is not None and e.approval_permission}
-
-
-def approvable_kinds(user) -> list[str]:
-    """Export types whose requests ``user`` may approve."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    return [k for k, e in approval_kinds().items() if user.has_perm(e.approval_permission)]
-
-
-def kind_label(kind: str) -> str:
-    exporter = get_exporter(kind)
-    return str(exporter.label) if exporter else kind
-
-
-def describe_params(params: dict) -> str:
-    """The filter as one line, for notifications and the access log."""
-    shown = [f"{k}={v}" for k, v in (params or {}).items() if v not in ("", None)]
-    return "; ".join(shown) or "—"
-
-
-def _in_scope(user, organisation_id) -> bool:
-    """Does ``user``'s scope cover the organisation?  Asked of the scope object, never by hand."""
-    return scope_for(user).covers(organisation_id)
-
-
 def _notice(recipients, title: str, *, body: str = "", url: str = "", level: str = "info") -> None:
     recipients = [u for u in recipients if u is not None]
     if recipients:
         export_request_notice.send(sender=ExportRequest, recipients=recipients, title=title, body=body, url=url,
                                    level=level)
-
-
-# --- selectors ----------------------------------------------------------------------------------
-
-def export_request_list(*, user) -> QuerySet[ExportRequest]:
-    """Requests ``user`` may see: their own, those they may approve (in their scope), and all in
-    their scope with ``core.view_exportrequest``."""
-    qs = ExportRequest.objects.unscoped(
-        reason="narrowed below: the requester's own requests, the rest through restrict(user)",
-    ).select_related("requested_by", "decided_by", "job")
-    if user is None or not getattr(user, "is_authenticated", False):
-        return qs.none()
-    own = Q(requested_by=user)
-    if user.has_perm(VIEW_ALL_PERMISSION):
-        others = Q(pk__in=ExportRequest.objects.restrict(user).values("pk"))
-    else:
-        kinds = approvable_kinds(user)
-        others = Q(pk__in=ExportRequest.objects.restrict(user).filter(kind__in=kinds).values("pk")) if kinds else Q(
-            pk__in=[])
-    return qs.filter(own | others)
-
-
-def export_requests_to_approve(*, user) -> QuerySet[ExportRequest]:
-    """Pending requests of others that ``user`` may decide."""
-    kinds = approvable_kinds(user)
-    if not kinds:
-        return ExportRequest.objects.none()
-    qs = ExportRequest.objects.restrict(user).filter(status=Status.PENDING, kind__in=kinds).exclude(requested_by=user)
-    return qs.select_related("requested_by")
-
-
-def approvers_for(export_request: ExportRequest) -> list:
-    """Active users who may approve this request (not the requester)."""
-    exporter = get_exporter(export_request.kind)
-    if exporter is None or not exporter.approval_permission:
-        return []
-    app_label, codename = exporter.approval_permission.split(".", 1)
-    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-    User = get_user_model()
-    q = Q(is_superuser=True)
-    if perm is not None:
-        q |= Q(user_permissions=perm) | Q(groups__permissions=perm)
-    users = (User.objects.filter(q, is_active=True).exclude(pk=export_request.requested_by_id).distinct()
-             .order_by("pk"))
-    return [u for u in users if _in_scope(u, export_request.organisation_id)]
-
-
-def may_decide(user, export_request: ExportRequest) -> bool:
-    return EXPORT_REQUEST_MACHINE.may_fire(export_request, "approve", user=user)
-
-
-def allowed_actions(*, user, export_request: ExportRequest) -> list[str]:
-    """What the page and the API offer ``user`` on this request: the machine's transitions this user
-    may fire now, and the download of an exported file for the requester."""
-    actions = [t.name for t in EXPORT_REQUEST_MACHINE.available(export_request, user=user)]
-    if export_request.requested_by_id == user.pk and export_request.status == Status.EXPORTED:
-        actions.append("download")
-    return actions
-
-
-def current_row_count(export_request: ExportRequest) -> int | None:
-    """What the filter gives now, counted as the requester (None when it cannot be counted)."""
-    try:
-        return exports.export_count(actor=export_request.requested_by, kind=export_request.kind,
-                                    params=export_request.params, fmt=export_request.format)[2]
-    except ServiceError:
-        return None
-
-
-class ExportRequestFilterSet(django_filters.FilterSet):
-    """One filter set for the list page and the API."""
-
-    box = django_filters.ChoiceFilter(
-        label=gettext_lazy("Show"), method="filter_box", empty_label=gettext_lazy("All I may see"),
-        choices=[("mine", gettext_lazy("My requests")), ("to_approve", gettext_lazy("Waiting for my decision")),
-                 ("decided", gettext_lazy("Decided by me"))])
-    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=Status.choices)
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("Export type"), choices=[])
-
-    class Meta:
-        model = ExportRequest
-        fields = ["box", "status", "kind"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["kind"].extra["choices"] = [(k, str(e.label)) for k, e in approval_kinds().items()]
-
-    def filter_box(self, qs, name, value):
-        user = self.request.user
-        if value == "mine":
-            return qs.filter(requested_by=user)
-        if value == "to_approve":
-            return qs.filter(status=Status.PENDING, kind__in=approvable_kinds(user)).exclude(requested_by=user)
-        if value == "decided":
-            return qs.filter(decided_by=user)
-        return qs
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -294,7 +153,7 @@ def decider_refusal(actor, export_request: ExportRequest) -> ApprovalDenied | No
         return ApprovalDenied(_("You may not approve exports of %(kind)s.") % {"kind": kind_label(export_request.kind)})
     if export_request.requested_by_id == actor.pk:
         return ApprovalDenied(_("You cannot decide your own export request; another manager must."))
-    if not _in_scope(actor, export_request.organisation_id):
+    if not in_scope(actor, export_request.organisation_id):
         return ApprovalDenied(_("This request is outside your organisations."))
     return None
 
@@ -474,12 +333,3 @@ def export_requests_housekeeping() -> dict:
     return housekeeping()
 
 
-# --- "我的工作" -----------------------------------------------------------------------------------
-
-def export_request_work_items(user) -> list[WorkItem]:
-    if not approvable_kinds(user):
-        return []
-    count = export_requests_to_approve(user=user).count()
-    return [WorkItem("core.export_requests.to_approve", _("Exports waiting for approval"), count,
-                     reverse("imports:export_request_list") + "?box=to_approve", severity="warning",
-                     hint=_("Approve or reject exports of personal data above the limit."))]

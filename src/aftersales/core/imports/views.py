@@ -27,7 +27,7 @@ from ..files import harden, private_file_response
 from ..forms import style_form
 from ..paging import checked_page
 from ..selectors import timeline_for_object
-from . import approvals, exports, services
+from . import approval_selectors, approvals, exports, services
 from .choices import EXPORT_REQUEST_MACHINE, IMPORT_JOB_MACHINE
 from .models import ExportRequest, ImportJob
 from .reading import max_upload_bytes
@@ -274,19 +274,19 @@ class ExportRequestListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        qs = approvals.export_request_list(user=user)
-        filterset = approvals.ExportRequestFilterSet(self.request.GET or None, queryset=qs, request=self.request)
+        qs = approval_selectors.export_request_list(user=user)
+        filterset = approval_selectors.ExportRequestFilterSet(self.request.GET or None, queryset=qs, request=self.request)
         style_form(filterset.form)
         if filterset.is_bound:
             qs = filterset.qs if filterset.is_valid() else qs.none()
         page = checked_page(Paginator(qs, self.per_page), self.request.GET)
         query = self.request.GET.copy()
         query.pop("page", None)
-        rows = [{"object": r, "kind_label": approvals.kind_label(r.kind)} for r in page.object_list]
+        rows = [{"object": r, "kind_label": approval_selectors.kind_label(r.kind)} for r in page.object_list]
         return super().get_context_data(
             title=_("Export requests"), filterset=filterset, page=page, rows=rows, query=query.urlencode(),
-            is_approver=bool(approvals.approvable_kinds(user)),
-            to_approve=approvals.export_requests_to_approve(user=user).count(), **kwargs)
+            is_approver=bool(approval_selectors.approvable_kinds(user)),
+            to_approve=approval_selectors.export_requests_to_approve(user=user).count(), **kwargs)
 
 
 class ExportRequestNewView(LoginRequiredMixin, TemplateView):
@@ -341,7 +341,7 @@ CLOSED_UNSERVED = (ExportRequest.Status.FAILED, ExportRequest.Status.REJECTED, E
 
 class ExportRequestMixin(LoginRequiredMixin):
     def get_export_request(self) -> ExportRequest:
-        return get_object_or_404(approvals.export_request_list(user=self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(approval_selectors.export_request_list(user=self.request.user), pk=self.kwargs["pk"])
 
 
 class ExportRequestDetailView(ExportRequestMixin, TemplateView):
@@ -351,11 +351,11 @@ class ExportRequestDetailView(ExportRequestMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         obj = self.get_export_request()
-        actions = approvals.allowed_actions(user=self.request.user, export_request=obj)
+        actions = approval_selectors.allowed_actions(user=self.request.user, export_request=obj)
         deciding = "approve" in actions
         return super().get_context_data(
-            object=obj, title=str(obj), kind_label=approvals.kind_label(obj.kind), actions=actions,
-            current_count=approvals.current_row_count(obj) if deciding else None,
+            object=obj, title=str(obj), kind_label=approval_selectors.kind_label(obj.kind), actions=actions,
+            current_count=approval_selectors.current_row_count(obj) if deciding else None,
             tolerance=exports.APPROVAL_TOLERANCE_PERCENT, decision_form=DecisionForm(),
             timeline=timeline_for_object(obj, user=self.request.user), download_days=approvals.download_days(),
             can_ask_again=obj.requested_by_id == self.request.user.pk and obj.status in CLOSED_UNSERVED,
@@ -372,7 +372,7 @@ class ExportRequestActionView(ExportRequestMixin, View):
         transition = machine.get(action)  # an unknown action is a 404
         if transition.system:
             raise Http404
-        if action in ("approve", "reject") and not approvals.approvable_kinds(request.user):
+        if action in ("approve", "reject") and not approval_selectors.approvable_kinds(request.user):
             raise PermissionDenied
         obj = self.get_export_request()
         form = DecisionForm(request.POST)

@@ -95,7 +95,7 @@ def _model_of_viewset(cls):
 
 def derived_walks(routes: list[Route] | None = None) -> dict[str, list[Walk]]:
     """Walks of the generic page views (``core.views.generic``) and scoped viewsets, by route key."""
-    from aftersales.core.api.views import ScopedModelViewSet
+    from aftersales.core.api.views import ScopedViewSetMixin
     from aftersales.core.views.generic import (
         ObjectDeactivateView,
         ObjectDetailView,
@@ -122,7 +122,7 @@ def derived_walks(routes: list[Route] | None = None) -> dict[str, list[Walk]]:
                 walks.append(Walk("detail", r, model))
                 if hasattr(vc, "post"):  # detail pages with a form of their own (mileage, owner)
                     walks.append(Walk("action", r, model))
-        elif cls is not None and issubclass(cls, ScopedModelViewSet):
+        elif cls is not None and issubclass(cls, ScopedViewSetMixin):  # full, or read/edit only
             model = _model_of_viewset(cls)
             verbs = set(r.actions.values())
             if not scoped(model):

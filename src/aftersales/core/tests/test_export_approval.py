@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from aftersales import urls as root_urls
 from aftersales.core.exceptions import ServiceError, TransitionNotAllowed
-from aftersales.core.imports import approvals, exports, registry
+from aftersales.core.imports import approval_selectors, approvals, exports, registry
 from aftersales.core.imports.models import ExportRequest, ImportJob
 from aftersales.core.models import AuditEvent, PersonalDataAccess
 from aftersales.core.registry import work_items_for
@@ -129,10 +129,10 @@ def test_request_approve_export_download(world, requester, manager, notices, dja
     # approvers (manager, admin) are told; the requester is not one of them
     assert {u.username for u in notices[0]["recipients"]} == {"manager", "admin"}
     assert notices[0]["url"] == f"/imports/export-requests/{req.pk}/"
-    assert approvals.export_requests_to_approve(user=manager).get() == req
-    assert not approvals.export_requests_to_approve(user=requester).exists()
-    assert approvals.allowed_actions(user=manager, export_request=req) == ["approve", "reject"]
-    assert approvals.allowed_actions(user=requester, export_request=req) == ["cancel"]
+    assert approval_selectors.export_requests_to_approve(user=manager).get() == req
+    assert not approval_selectors.export_requests_to_approve(user=requester).exists()
+    assert approval_selectors.allowed_actions(user=manager, export_request=req) == ["approve", "reject"]
+    assert approval_selectors.allowed_actions(user=requester, export_request=req) == ["cancel"]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         req = approvals.export_request_approve(actor=manager, export_request=req, note="同意")
@@ -210,7 +210,7 @@ def test_user_without_approve_permission_cannot_decide(world, requester):
     other = _grant(world.user("dealer_b"), APPROVE)
     with pytest.raises(approvals.ApprovalDenied):
         approvals.export_request_approve(actor=other, export_request=req)
-    assert not approvals.export_request_list(user=other).exists()
+    assert not approval_selectors.export_request_list(user=other).exists()
     assert ExportRequest.objects.get().status == Status.PENDING
 
 

@@ -170,11 +170,11 @@ def test_only_users_with_the_importers_permission_may_apply_or_cancel(uploader):
 
 def test_a_failure_is_audited_and_a_finished_job_is_never_failed_afterwards(uploader):
     job = _job(uploader, status=ImportJob.Status.APPLYING)
-    services._fail(job, "磁盘已满")
+    services.jobs._fail(job, "磁盘已满")
     assert job.status == ImportJob.Status.FAILED and job.message == "磁盘已满"
     assert _events(job) == ["core.import_job.failed"]
     done = _job(uploader, status=ImportJob.Status.DONE)
-    services._fail(done, "迟到的错误")
+    services.jobs._fail(done, "迟到的错误")
     done.refresh_from_db()
     assert done.status == ImportJob.Status.DONE and done.message == "" and _events(done) == []
 

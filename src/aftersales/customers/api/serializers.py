@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from aftersales.core.api.serializers import ScopedRelatedMixin
+from aftersales.core.validators import PlateKind
 from aftersales.org.models import Organisation
 
 from .. import presenters
@@ -125,6 +126,10 @@ class VehicleSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
     scoped_fields = ("owner", "selling_dealer", "servicing_dealer")
     allow_other_plate = serializers.BooleanField(write_only=True, required=False, default=False)
     vehicle_model_name = serializers.CharField(source="vehicle_model.name", read_only=True)
+    # A car without a plate (not registered yet) has no plate type: "" must be in the documented
+    # enum, which a read-only model field loses (issue 7 item 12).
+    plate_kind = serializers.ChoiceField(choices=PlateKind.choices, read_only=True, allow_blank=True,
+                                         label=Vehicle._meta.get_field("plate_kind").verbose_name)
 
     class Meta:
         model = Vehicle
@@ -199,8 +204,8 @@ class MaintenancePlanSerializer(serializers.ModelSerializer):
 
 
 class VehicleModelSerializer(serializers.ModelSerializer):
-    warranty_policy = WarrantyPolicySerializer(read_only=True)
-    maintenance_plan = MaintenancePlanSerializer(read_only=True)
+    warranty_policy = WarrantyPolicySerializer(read_only=True, allow_null=True)
+    maintenance_plan = MaintenancePlanSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = VehicleModel

@@ -114,7 +114,6 @@ def with_changes(instance, data: dict):
     return probe
 
 
-
 CUSTOMER_PREFIX = "C"
 
 

@@ -20,7 +20,6 @@ def _actor_organisation(actor):
     return profile.organisation if profile is not None else None
 
 
-
 @transaction.atomic
 def document_create(*, actor, data: dict, m2m: dict | None = None) -> CustomerDocument:
     data = dict(data)

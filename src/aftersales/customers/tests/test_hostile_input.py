@@ -196,7 +196,7 @@ def test_a_decompression_bomb_is_refused_at_the_upload_before_anything_is_stored
 
 
 def test_a_bomb_that_reaches_the_worker_fails_the_job_once_with_the_reason(admin_user, monkeypatch):
-    monkeypatch.setattr(imports, "check_archive", lambda file: None)   # an upload from before the check
+    monkeypatch.setattr(imports.start, "check_archive", lambda file: None)   # an upload from before the check
     job = imports.import_start(actor=admin_user, kind="customers", file=io.BytesIO(_bomb(40)),
                                filename="bomb.xlsx", enqueue=False)
     monkeypatch.undo()

@@ -18,7 +18,7 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
     """``to`` is masked in lists; the detail shows it to users allowed to see personal data (logged)."""
 
     to = serializers.SerializerMethodField()
-    template_code = serializers.CharField(source="template.code", read_only=True, default=None)
+    template_code = serializers.CharField(source="template.code", read_only=True, allow_null=True, default=None)
     actions = AvailableTransitionsField()
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -129,7 +129,7 @@ class SmsReplyCallbackView(APIView):
 
     @extend_schema(operation_id="notifications_sms_replies_create", description=CALLBACK_DESCRIPTION,
                    request=serializers.SmsReplyCallbackSerializer,
-                   responses={200: serializers.CallbackResultSerializer, 400: OpenApiResponse(description="bad input")})
+                   responses={200: serializers.CallbackResultSerializer})
     def post(self, request):
         items = _items(serializers.SmsReplyCallbackSerializer, request.data)
         opt_outs = 0
@@ -150,7 +150,7 @@ class DeliveryReceiptCallbackView(APIView):
 
     @extend_schema(operation_id="notifications_sms_receipts_create", description=CALLBACK_DESCRIPTION,
                    request=serializers.DeliveryReceiptSerializer,
-                   responses={200: serializers.CallbackResultSerializer, 400: OpenApiResponse(description="bad input")})
+                   responses={200: serializers.CallbackResultSerializer})
     def post(self, request):
         items = _items(serializers.DeliveryReceiptSerializer, request.data)
         matched = 0

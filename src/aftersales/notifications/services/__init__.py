@@ -35,8 +35,8 @@ from ..selectors import has_consent, is_suppressed
 from .callbacks import OPT_OUT_WORDS, handle_delivery_receipt, handle_sms_reply
 from .consent import lift_suppression, record_consent, suppress
 from .delivery import MAX_BACKOFF, backoff_delay, deliver, deliver_due, release_stale_claims
-from .inbox import mark_all_read, mark_read, notify_user, notify_users
-from .outbox import IdempotencyConflict, cancel_message, queue_email, queue_sms, requeue
+from .inbox import mark_all_read, mark_read, notify_many, notify_user, notify_users
+from .outbox import IdempotencyConflict, cancel_message, queue_email, queue_emails, queue_sms, requeue
 from .policy import (
     SHANGHAI,
     WINDOW_CLOSES,
@@ -52,7 +52,8 @@ __all__ = [
     "MAX_BACKOFF", "OPT_OUT_WORDS", "SHANGHAI", "WINDOW_CLOSES", "WINDOW_OPENS", "IdempotencyConflict",
     "MessageRefused", "backoff_delay", "cancel_message", "deliver", "deliver_due", "handle_delivery_receipt",
     "handle_sms_reply", "has_consent", "in_quiet_hours", "is_suppressed", "lift_suppression", "mark_all_read",
-    "mark_read", "next_window_opens", "notify_user", "notify_users", "queue_email", "queue_sms",
+    "mark_read", "next_window_opens", "notify_many", "notify_user", "notify_users", "queue_email", "queue_emails",
+    "queue_sms",
     "record_consent", "release_stale_claims", "requeue", "sent_today", "sms_template_create",
     "sms_template_update", "suppress",
 ]

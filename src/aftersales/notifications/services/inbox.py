@@ -53,3 +53,20 @@ def mark_read(*, user, notification: Notification, now: dt.datetime | None = Non
 def mark_all_read(*, user, now: dt.datetime | None = None) -> int:
     now = current_time(now)
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now, updated_at=now)
+
+
+@transaction.atomic
+def notify_many(*, items) -> int:
+    """Different messages to different users in one bulk INSERT (a job's notices): ``items`` are
+    dicts of recipient, title, body, url and level; returns how many were written."""
+    now = timezone.now()
+    rows = []
+    for item in items:
+        level = item.get("level", NotificationLevel.INFO)
+        if level not in NotificationLevel.values:
+            raise ServiceError(_("Unknown notification level."), field="level")
+        rows.append(Notification(recipient=item["recipient"], title=str(item["title"])[:200],
+                                 body=str(item.get("body", "")), url=item.get("url", ""), level=level,
+                                 created_at=now))
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -22,7 +22,7 @@ from ..choices import (
 )
 from ..contacts import normalise_email, normalise_mobile
 from ..models import OutboxMessage, SmsTemplate
-from .policy import check_policy, current_time, purpose_for
+from .policy import allowed_contacts, check_policy, current_time, purpose_for
 
 
 class IdempotencyConflict(ServiceError):
@@ -149,6 +149,79 @@ def queue_email(*, actor, to: str, subject: str, body: str, idempotency_key: str
         "body": str(body), "idempotency_key": key, "organisation_id": organisation_id,
         "customer_id": customer_id, "recipient_user": recipient_user,
     })
+
+
+# Above this many new messages, delivery is handed to one ``deliver_due_messages`` run instead of
+# one task per message (a job that mails thousands must not write thousands of task rows).
+ENQUEUE_EACH_MAX = 50
+
+
+@transaction.atomic
+def queue_emails(*, actor, messages: list[dict], category: str = MessageCategory.NOTIFICATION,
+                 purpose: str | None = None, now: dt.datetime | None = None) -> list[OutboxMessage]:
+    """Queue many e-mails at once (a periodic job's notices) with the rules of ``queue_email``:
+    one query for the keys already queued, one for the suppression list, one bulk INSERT for the
+    messages and one for their audit events. ``messages`` are dicts of to, subject, body,
+    idempotency_key and optionally organisation_id, customer_id, recipient_user.
+
+    A job must not fail for one recipient, so a message that ``queue_email`` would refuse (an
+    invalid address, no consent, a suppressed contact, a key already used) is skipped; the new
+    rows are returned. Keys queued before return nothing new: a notice never mails twice."""
+    now = current_time(now)
+    if category not in MessageCategory.values:
+        raise ServiceError(_("Unknown message category."), field="category")
+    purpose = purpose_for(category, purpose)
+    wanted: dict[str, OutboxMessage] = {}
+    for item in messages:
+        key = _check_key(item["idempotency_key"])
+        subject = " ".join(str(item.get("subject") or "").split())
+        body = str(item.get("body") or "")
+        try:
+            to = normalise_email(item["to"])
+        except ValidationError:
+            continue
+        if key in wanted or not subject or not body.strip():
+            continue
+        wanted[key] = OutboxMessage(
+            channel=Channel.EMAIL, category=category, purpose=purpose, to=to, subject=subject[:200], body=body,
+            idempotency_key=key, organisation_id=item.get("organisation_id"), customer_id=item.get("customer_id"),
+            recipient_user=item.get("recipient_user"), status=MessageStatus.PENDING, next_attempt_at=now,
+            created_at=now, created_by=actor if getattr(actor, "pk", None) else None)
+    keys = list(wanted)
+    for i in range(0, len(keys), 5000):
+        for key in OutboxMessage.objects.filter(idempotency_key__in=keys[i:i + 5000]).values_list(
+                "idempotency_key", flat=True):
+            del wanted[key]
+    allowed = allowed_contacts({m.to for m in wanted.values()}, channel=ConsentChannel.EMAIL, category=category,
+                               purpose=purpose)
+    rows = [m for m in wanted.values() if m.to in allowed]
+    try:
+        with transaction.atomic():
+            created = OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        # A concurrent caller queued some of the same keys meanwhile: keep its rows, add the rest.
+        taken = set(OutboxMessage.objects.filter(idempotency_key__in=[m.idempotency_key for m in rows])
+                    .values_list("idempotency_key", flat=True))
+        created = OutboxMessage.objects.bulk_create([m for m in rows if m.idempotency_key not in taken],
+                                                    batch_size=1000)
+    audit.record_many(actor=actor, action="notifications.message.queued", entries=[
+        (m, {"status": [None, m.status], "channel": [None, m.channel], "category": [None, m.category]})
+        for m in created])
+    if len(created) <= ENQUEUE_EACH_MAX:
+        for message in created:
+            _enqueue_on_commit(message.pk)
+    elif created:
+        _enqueue_due_on_commit()
+    return created
+
+
+def _enqueue_due_on_commit() -> None:
+    def enqueue():
+        from ..tasks import deliver_due_messages
+
+        deliver_due_messages.enqueue(limit=ENQUEUE_EACH_MAX * 20)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 @OUTBOX_MACHINE.performs("requeue")

@@ -21,8 +21,8 @@ from ..choices import (
     ConsentPurpose,
     MessageCategory,
 )
-from ..models import OutboxMessage
-from ..selectors import has_consent, is_suppressed
+from ..models import OutboxMessage, Suppression
+from ..selectors import NETWORK_WIDE, has_consent, is_suppressed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WINDOW_OPENS = dt.time(8, 0)
@@ -48,6 +48,23 @@ def check_policy(*, to: str, channel: str, category: str, purpose: str) -> None:
     if not has_consent(to, channel, purpose):
         raise MessageRefused(_("The recipient has not consented to messages for this purpose."), code="no_consent",
                              field="to")
+
+
+def allowed_contacts(contacts: set[str], *, channel: str, category: str, purpose: str) -> set[str]:
+    """The contact points of ``contacts`` that ``check_policy`` would let through, for many at once:
+    one query for the suppression list; the service purpose needs no further consent (the service
+    contract covers it), other purposes ask per contact."""
+    if category == MessageCategory.VERIFICATION or not contacts:
+        return set(contacts)
+    suppressed: set[str] = set()
+    listed = list(contacts)
+    for i in range(0, len(listed), 5000):
+        suppressed.update(Suppression.objects.unscoped(reason=NETWORK_WIDE).filter(
+            contact__in=listed[i:i + 5000], channel=channel, is_active=True).values_list("contact", flat=True))
+    left = set(contacts) - suppressed
+    if purpose == ConsentPurpose.SERVICE:
+        return left
+    return {c for c in left if has_consent(c, channel, purpose)}
 
 
 def purpose_for(category: str, purpose: str | None) -> str:

@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from aftersales.core.api.views import DeactivatableMixin, ScopedModelViewSet
+from aftersales.core.api.views import DeactivatableMixin, ScopedModelViewSet, ScopedReadEditViewSet
 
 from .. import filtersets, selectors, services
 from . import serializers
@@ -33,7 +33,7 @@ class DepartmentViewSet(DeactivatableMixin, ScopedModelViewSet):
     update_service = services.department_update
 
 
-class StaffProfileViewSet(DeactivatableMixin, ScopedModelViewSet):
+class StaffProfileViewSet(DeactivatableMixin, ScopedReadEditViewSet):
     """Staff are created on the page or by an administrator with a login; the API reads and edits."""
 
     serializer_class = serializers.StaffProfileSerializer
@@ -41,12 +41,6 @@ class StaffProfileViewSet(DeactivatableMixin, ScopedModelViewSet):
     selector = selectors.staff_list
     update_service = services.staff_update
     deactivate_service = services.staff_set_active
-    http_method_names = ["get", "put", "patch", "post", "head", "options"]
-
-    def create(self, request, *args, **kwargs):
-        from rest_framework.exceptions import MethodNotAllowed
-
-        raise MethodNotAllowed("POST")
 
 
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
