@@ -99,6 +99,15 @@ TABLE: dict[str, list[Spec]] = {
     "system/access-log/": [Spec("hq_only")],
     # --- reference data shared by every organisation -------------------------------------------
     "system/calendar/": [Spec("reference")],
+    "system/calendar/day/": [Spec("reference")],
+    "system/calendar/day/<str:date>/": [
+        Spec("covered", test="tests/test_calendar_editing.py::test_day_page_saves_and_a_stale_page_answers_409")],
+    "system/calendar/<slug:code>/windows/": [
+        Spec("covered", test="tests/test_calendar_editing.py::test_windows_page_shows_errors_beside_the_weekday_and_saves_nothing")],
+    # Which calendar an organisation works by: its organisations only (org's selector).
+    "org/organisations/calendars/": [Spec("list", "org.Organisation")],
+    "org/organisations/<int:pk>/calendar/": [
+        Spec("detail", "org.Organisation", "core.change_organisationcalendar"), Spec("action", "org.Organisation")],
     "customers/models/<int:pk>/terms/": [Spec("reference", "customers.VehicleModel")],
     "api/org/roles/": [Spec("reference")],
     "api/org/roles/<pk>/": [Spec("reference", "org.Role")],

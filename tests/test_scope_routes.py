@@ -15,6 +15,9 @@ permission), against one row of each scoped model at dealer A and one at dealer 
 - pages over the whole network: only roles that see every dealer open them;
 - rows of one user (the inbox): another user's are a 404.
 
+Not walked yet: creates and edits with an out-of-scope foreign key (``WRITE_KINDS``; the counts are
+printed) — ``tests/test_scoped_writes.py`` checks the named ones.
+
 Who sees which dealer is the fixed table ``SEES`` (as in ``test_scoping_harness``), never asked of
 the resolver under test.
 
@@ -72,6 +75,12 @@ def _walks():
     return out
 
 
+# Creates and edits with an out-of-scope foreign key: derived for every generic form and viewset,
+# but not yet walked here (issue 7 item 14 remains open for them; tests/test_scoped_writes.py
+# checks the documents' organisation, customers' dealer, vehicles' owner and the imports by name).
+WRITE_KINDS = {"create", "edit"}
+
+
 def _allowed(key: str) -> bool:
     return key in ALLOWED or any(key.startswith(p) for p in ALLOWED_PREFIXES)
 
@@ -90,10 +99,15 @@ def test_every_route_is_walked_or_allowed(capsys):
                 path, name = s.test.split("::")
                 assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{key}: {s.test} not found"
     admin = sum(1 for k in keys if any(k.startswith(p) for p in ALLOWED_PREFIXES))
-    walked = sum(1 for k in keys if k in walks)
+    walked = sum(1 for k in keys if k in walks and any(kind not in WRITE_KINDS for kind, *_ in walks[k]))
+    writes_only = sorted(k for k in keys if k in walks and all(kind in WRITE_KINDS for kind, *_ in walks[k]))
+    writes = sum(1 for k in keys if k in walks and any(kind in WRITE_KINDS for kind, *_ in walks[k]))
     with capsys.disabled():
-        print(f"\nscope harness: {walked} of {len(keys)} routes walked, {len(keys) - walked - admin} allowed "
-              f"with a reason, {admin} Django admin (superuser only)")
+        print(f"\nscope harness: {walked} of {len(keys) - admin} routes outside the Django admin walked, "
+              f"{len(keys) - admin - walked - len(writes_only)} allowed with a reason, {len(writes_only)} "
+              f"create/edit forms not walked yet; {writes} routes take creates/edits whose out-of-scope "
+              f"foreign keys are NOT walked generically yet (tests/test_scoped_writes.py covers named ones); "
+              f"{admin} Django admin routes (superuser only)")
 
 
 def test_only_the_superuser_reaches_the_admin(world, client):

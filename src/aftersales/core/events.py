@@ -91,6 +91,11 @@ ACCESS_REVOKED = declare("core.access.revoked")
 ATTACHMENT_ADDED = declare("core.attachment.added")
 # Working calendar (core.calendar, ADR 0008): a year's State Council schedule imported.
 CALENDAR_SCHEDULE_IMPORTED = declare("core.calendar.schedule_imported")
+# …and administrators' single edits (core.calendar.editing): a day, a calendar's windows, an
+# organisation's calendar.
+CALENDAR_DAY_CHANGED = declare("core.calendar.day_changed")
+CALENDAR_WINDOWS_CHANGED = declare("core.calendar.windows_changed")
+CALENDAR_ASSIGNED = declare("core.calendar.assigned")
 # Export requests: created, then one event per state reached (core.imports.approvals).
 EXPORT_REQUEST_EVENTS = tuple(declare(f"core.export_request.{verb}") for verb in (
     "created", "approved", "exported", "failed", "rejected", "cancelled", "expired"))

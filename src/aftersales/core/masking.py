@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .validators import mask_address, mask_phone, mask_resident_id
+from .scoping import scope_for
+from .validators import mask_address, mask_name, mask_phone, mask_resident_id
 
 PERMISSION = "core.view_personal_data"
 
@@ -48,6 +49,7 @@ KINDS: dict[str, Callable[[str], str]] = {
     "address": mask_address,
     "email": mask_email,
     "contact": mask_contact,
+    "name": mask_name,
 }
 
 
@@ -95,6 +97,17 @@ def persons_in_scope(user, customer_ids: Iterable[int | None]) -> set[int]:
     return set(_person_resolver(user, ids)) & ids
 
 
+def persons_held(user, customer_ids: Iterable[int | None], *, unmasked: set[int] | None = None) -> set[int]:
+    """``persons_in_scope`` without a query when the answer is known: everyone for a network-wide
+    scope; ``unmasked`` (the same set) for a role that may see personal data."""
+    ids = {int(i) for i in customer_ids if i}
+    if scope_for(user).everything:
+        return ids
+    if unmasked is not None and can_see_personal_data(user):
+        return set(unmasked) & ids
+    return persons_in_scope(user, ids)
+
+
 def persons_unmasked(user, customer_ids: Iterable[int | None]) -> set[int]:
     """Of these customers, those whose personal data ``user`` sees unmasked: the permission and the
     customer inside the user's scope."""
@@ -105,6 +118,22 @@ def persons_unmasked(user, customer_ids: Iterable[int | None]) -> set[int]:
 
 def person_unmasked(user, customer_id: int | None) -> bool:
     return bool(customer_id) and customer_id in persons_unmasked(user, [customer_id])
+
+
+def person_name(name: str | None, user, customer_id: int | None, *, in_scope: set[int] | None = None) -> str:
+    """A person's name as ``user`` may see it: in full when the person is inside the user's scope
+    (own organisation or an access grant), else masked (张*) — whatever the role.  A dealer that
+    still sees a car it sold sees the owner who moved to another dealer as 欧***.  ``in_scope``:
+    the caller's batch answer of ``persons_in_scope`` for a list (one query per page, not per row).
+    """
+    if not name:
+        return ""
+    if customer_id is None:
+        return name
+    if scope_for(user).everything:
+        return name
+    held = in_scope if in_scope is not None else persons_in_scope(user, [customer_id])
+    return name if customer_id in held else mask_name(name)
 
 
 def masked(value: str | None, mask: Callable[[str], str], user, *, revealed: bool = False,
@@ -119,14 +148,21 @@ def masked(value: str | None, mask: Callable[[str], str], user, *, revealed: boo
     return value if allowed else mask(value)
 
 
-def masked_changes(model, changes: Iterable[tuple], *, unmask: bool) -> list[tuple]:
+# Kinds decided by the row alone: a person's name is shown to every role whose scope holds the
+# person (agents see customers' names), masked only outside it (``person_name``).
+ROW_ONLY_KINDS = frozenset({"name"})
+
+
+def masked_changes(model, changes: Iterable[tuple], *, unmask: bool, in_scope: bool | None = None) -> list[tuple]:
     """Labelled audit changes ``(name, label, old, new)`` with every declared personal field of
-    ``model`` masked by its kind, unless ``unmask``."""
+    ``model`` masked by its kind, unless ``unmask``; a ``name`` kind is masked unless the person is
+    ``in_scope`` (default: ``unmask``)."""
     declared = {} if model is None else declared_personal_data(model)
     rows = []
     for name, label, old, new in changes:
         kind = declared.get(name)
-        if kind and not unmask:
+        shown = (unmask if in_scope is None else in_scope) if kind in ROW_ONLY_KINDS else unmask
+        if kind and not shown:
             old, new = mask_as(kind, old), mask_as(kind, new)
         elif kind == "phone":  # shown to people as 138 1234 5678, not as stored (+8613812345678)
             old, new = _readable_phones(old), _readable_phones(new)

@@ -59,10 +59,12 @@ def run_forever(*, interval: float = 20.0, sleep=None, should_stop=lambda: False
     import time
 
     from .faults import DB_FAULTS, Backoff, drop_connections
+    from .reaper import REAP_EVERY, reap_lost_tasks
 
     sleep = sleep or time.sleep
     backoff = backoff or Backoff()
     loops = faults = 0
+    reaped_at = None
     while not should_stop():
         loops += 1
         if max_loops is not None and loops > max_loops:
@@ -70,6 +72,9 @@ def run_forever(*, interval: float = 20.0, sleep=None, should_stop=lambda: False
         try:
             close_old_connections()
             run_due()  # each enqueued run is logged by aftersales.scheduler
+            if reaped_at is None or time.monotonic() - reaped_at >= REAP_EVERY:
+                reap_lost_tasks()  # tasks whose worker died (core.reaper)
+                reaped_at = time.monotonic()
         except DB_FAULTS as exc:
             faults += 1
             delay = backoff.next_delay()

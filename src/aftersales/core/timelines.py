@@ -108,24 +108,32 @@ def labelled_changes(event: AuditEvent) -> list[tuple[str, str, object, object]]
     return out
 
 
-def masked_changes_for(event: AuditEvent, user, *, unmasked_persons: set[int] | None = None) -> list[tuple]:
-    """The event's labelled changes with declared personal fields masked for ``user``."""
+def masked_changes_for(event: AuditEvent, user, *, unmasked_persons: set[int] | None = None,
+                       held_persons: set[int] | None = None) -> list[tuple]:
+    """The event's labelled changes with declared personal fields masked for ``user``; a person's
+    name (``name`` kind) by the row alone: masked when the person is outside the user's scope."""
+    in_scope = None
     if event.customer_id:
         persons = unmasked_persons if unmasked_persons is not None else masking.persons_unmasked(
             user, [event.customer_id])
         unmask = event.customer_id in persons
+        held = held_persons if held_persons is not None else masking.persons_held(
+            user, [event.customer_id], unmasked=persons)
+        in_scope = event.customer_id in held
     else:
         unmask = masking.can_see_personal_data(user)
-    return masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask)
+    return masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask, in_scope=in_scope)
 
 
 def _entries(events, user) -> list[TimelineEntry]:
     events = list(events)
-    persons = masking.persons_unmasked(user, {e.customer_id for e in events})
+    ids = {e.customer_id for e in events}
+    persons = masking.persons_unmasked(user, ids)
+    held = masking.persons_held(user, ids, unmasked=persons)
     out = []
     for e in events:
         render = timeline_renderer(e.action)
-        changes = masked_changes_for(e, user, unmasked_persons=persons)
+        changes = masked_changes_for(e, user, unmasked_persons=persons, held_persons=held)
         # Renderers quote values from ``event.shown`` ({field: (old, new)}, labelled and masked for
         # this user), never from the raw ``event.changes``.
         e.shown = {name: (old, new) for name, _label, old, new in changes}
@@ -221,9 +229,11 @@ def timeline_for_vehicle(vehicle, *, user, limit: int = 100) -> list[TimelineEnt
 def change_log(events, user, *, limit: int = 200) -> list[dict]:
     """Field-by-field rows (the 变更记录 tab) of these events (an unsliced queryset), masked for ``user``."""
     events = list(visible_events(events, user)[:limit])
-    persons = masking.persons_unmasked(user, {e.customer_id for e in events})
+    ids = {e.customer_id for e in events}
+    persons = masking.persons_unmasked(user, ids)
+    held = masking.persons_held(user, ids, unmasked=persons)
     return [{"event": e, "actor_name": actor_name(e.actor),
-             "changes": masked_changes_for(e, user, unmasked_persons=persons)} for e in events]
+             "changes": masked_changes_for(e, user, unmasked_persons=persons, held_persons=held)} for e in events]
 
 
 def _render_core(event) -> str:

@@ -4,12 +4,16 @@ from .attachments.views import AttachmentFileView, AttachmentUploadView
 from .views import pages
 from .views.account import ApiTokenView
 from .views.calendar import CalendarListView
+from .views.calendar_edit import CalendarDayEditView, CalendarDayJumpView, CalendarWindowsEditView
 
 app_name = "core"
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("system/calendar/", CalendarListView.as_view(), name="calendar_list"),
+    path("system/calendar/day/", CalendarDayJumpView.as_view(), name="calendar_day_jump"),
+    path("system/calendar/day/<str:date>/", CalendarDayEditView.as_view(), name="calendar_day"),
+    path("system/calendar/<slug:code>/windows/", CalendarWindowsEditView.as_view(), name="calendar_windows"),
     path("system/jobs/", pages.JobListView.as_view(), name="job_list"),
     path("files/<int:pk>/", AttachmentFileView.as_view(), name="attachment"),
     path("files/new/<int:parent_type_id>/<int:parent_id>/", AttachmentUploadView.as_view(), name="attachment_add"),

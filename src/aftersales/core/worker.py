@@ -101,8 +101,20 @@ class ResilientWorker(Worker):
             return "locked"
         return "done" if self.batch else "idle"
 
+    def reap(self) -> None:
+        """At start: tasks left RUNNING by a worker that died (SIGKILL, power cut) run again or are
+        given up (``core.reaper``); a fault here must not keep the worker from starting."""
+        from .reaper import reap_lost_tasks
+
+        try:
+            reap_lost_tasks()
+        except DB_FAULTS as exc:
+            log.warning("worker %s: could not look for lost tasks (%s)", self.worker_id, exc)
+            drop_connections()
+
     def run(self) -> None:
         log.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
+        self.reap()
         iterations = 0
         while self.running:
             iterations += 1

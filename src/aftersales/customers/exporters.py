@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy as pgettext
 
 from aftersales.core.imports.exports import filtered_queryset
 from aftersales.core.imports.registry import Exporter, register_exporter
-from aftersales.core.masking import can_see_personal_data
+from aftersales.core.masking import can_see_personal_data, person_name
 from aftersales.core.validators import mask_address, mask_phone
 
 from . import presenters
@@ -84,7 +84,9 @@ def vehicle_columns(user) -> list:
         (_("Production batch"), lambda v: v.production_batch),
         (_("Selling dealer"), lambda v: v.selling_dealer.code if v.selling_dealer_id else ""),
         (_("Sale date"), lambda v: v.sale_date),
-        (_("Owner"), lambda v: v.owner.name if v.owner_id else ""),
+        (_("Owner"), lambda v: person_name(v.owner.name, user, v.owner_id,
+                                           in_scope={v.owner_id} if getattr(v, "owner_in_scope", False) else set())
+         if v.owner_id else ""),
         (_("Owner mobile"), lambda v: presenters.phone(v.owner.primary_phone, user,
                                                         unmasked=getattr(v, "owner_in_scope", False))
          if v.owner_id else ""),

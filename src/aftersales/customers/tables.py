@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.masking import person_name, persons_in_scope
 from aftersales.core.validators import format_phone
 
 from . import presenters
@@ -59,7 +60,7 @@ class VehicleTable(tables.Table):
 
     vin = tables.Column(linkify=True)
     plate = tables.Column(linkify=True)
-    owner = tables.Column(linkify=True, orderable=False)
+    owner = tables.Column(orderable=False)
     vehicle_model = tables.Column(orderable=False)
     selling_dealer = tables.Column(orderable=False)
     servicing_dealer = tables.Column(orderable=False)
@@ -69,6 +70,23 @@ class VehicleTable(tables.Table):
         fields = ("vin", "plate", "vehicle_model", "production_batch", "owner", "selling_dealer",
                   "servicing_dealer", "sale_date", "current_mileage")
         attrs = {"class": "table table-sm table-hover"}
+
+    def render_owner(self, value, record):
+        """Masking follows the row (issue 7 item 3): an owner who is now another dealer's customer is
+        shown masked (欧***) and without a link to a page that would be a 404."""
+        held = self._owners_in_scope(record)
+        name = person_name(value.name, self.request.user, record.owner_id, in_scope=held)
+        if record.owner_id in held:
+            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), name)
+        return name
+
+    def _owners_in_scope(self, record) -> set[int]:
+        """One query for the page's owners, not one per row (DESIGN.md rule 9)."""
+        if getattr(self, "_held", None) is None:
+            page = getattr(self, "page", None)
+            records = [row.record for row in page.object_list] if page is not None else [record]
+            self._held = persons_in_scope(self.request.user, {r.owner_id for r in records} | {record.owner_id})
+        return self._held
 
 
 class VehicleModelTable(tables.Table):

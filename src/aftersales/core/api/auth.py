@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,6 +9,9 @@ from rest_framework.views import APIView
 
 from .. import tokens
 from .authentication import ExpiringTokenAuthentication
+from .schema import ErrorSerializer
+
+_LOCKED_OUT = "Too many failed logins from this address or for this user (django-axes): `locked_out`."
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -34,7 +37,8 @@ class ObtainTokenView(APIView):
         return Response(status=204)
 
     @extend_schema(request=TokenRequestSerializer,
-                   responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})})
+                   responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+                              429: OpenApiResponse(ErrorSerializer, description=_LOCKED_OUT)})
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -79,7 +79,7 @@ class WorkingCalendar(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:calendar_detail", args=[self.code])
+        return reverse("core:calendar_windows", args=[self.code])
 
     def closed_holiday_names(self) -> frozenset[str]:
         raw = self.closed_holidays.replace("，", ",").replace("、", ",")

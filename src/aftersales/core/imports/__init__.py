@@ -29,6 +29,26 @@ register_periodic(PeriodicJob(
 ))
 
 
+def _resume_lost_import(task_result) -> None:
+    """A "check" or "import" task whose worker died (core.reaper): the job resumes — or fails with
+    its translated reason after ``MAX_ATTEMPTS`` — through the import kernel, at once."""
+    from .services import resume_stale
+
+    args = (task_result.args_kwargs or {}).get("args") or []
+    if args:
+        resume_stale(older_than=timedelta(0), job_ids=[int(args[0])])
+
+
+def _register_lost_task_handlers():
+    from aftersales.core.reaper import register_lost_task_handler
+
+    for name in ("validate_import", "apply_import"):
+        register_lost_task_handler(f"aftersales.core.imports.tasks.{name}", _resume_lost_import)
+
+
+_register_lost_task_handlers()
+
+
 def _export_request_work_items(user):
     # Imported when asked: this package is loaded while the core models are (no audit imports yet).
     from .approval_selectors import export_request_work_items

@@ -20,7 +20,7 @@ validate_vin`` keeps working everywhere.
 
 from __future__ import annotations
 
-from .masking import mask_address
+from .masking import mask_address, mask_name
 from .phones import (
     PhoneKind,
     format_phone,
@@ -62,6 +62,7 @@ __all__ = [
     "classify_plate",
     "format_phone",
     "mask_address",
+    "mask_name",
     "mask_phone",
     "mask_resident_id",
     "normalise_phone",

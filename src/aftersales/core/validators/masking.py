@@ -12,7 +12,7 @@ from .common import MASK as _MASK
 from .phones import mask_phone
 from .resident_id import mask_resident_id
 
-__all__ = ["mask_address", "mask_phone", "mask_resident_id"]
+__all__ = ["mask_address", "mask_name", "mask_phone", "mask_resident_id"]
 
 # One administrative segment: a name (no digits, street-level or level words) + its level word.
 # Longer level words come first so 自治区 is a province, not a district ending in 区.
@@ -50,3 +50,10 @@ def mask_address(text: str) -> str:
     if end == 0:
         end = min(6, len(text) // 2)
     return text[:end] + _MASK if end < len(text) else text
+
+
+def mask_name(name: str) -> str:
+    """张伟 → 张*, 欧阳娜娜 → 欧***; Latin names keep their first letter.  For a person outside the
+    user's scope (an out-of-scope lookup hit, the owner of a car who moved to another dealer)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""

@@ -1,12 +1,16 @@
 """Working-calendar pages for administrators (/system/calendar/): calendars, known years, the
-national days of a year, and the import of a year's State Council schedule (ADR 0008)."""
+national days of a year, and the import of a year's State Council schedule (ADR 0008). Editing a
+day or a calendar's hours is in ``calendar_edit``; which calendar an organisation works by, in
+the org app (linked from here)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +18,7 @@ from django.views.generic import FormView
 
 from ..calendar import services
 from ..calendar.hooks import MANAGE_PERMISSION, next_year_missing
-from ..calendar.models import CalendarDay, CalendarYear, WorkingCalendar
+from ..calendar.models import WEEKDAY_NAMES, CalendarDay, CalendarYear, WorkingCalendar
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -43,6 +47,15 @@ class ScheduleImportForm(forms.Form):
         return data
 
 
+def week_summary(windows) -> list[tuple[str, str]]:
+    """Windows as one line per weekday (“星期一 08:30–12:00、13:30–17:30”); 00:00 as an end reads 24:00."""
+    by_day: dict[int, list[str]] = {}
+    for w in sorted(windows, key=lambda w: (w.weekday, w.start)):
+        end = "24:00" if w.end.hour == 0 and w.end.minute == 0 else f"{w.end:%H:%M}"
+        by_day.setdefault(w.weekday, []).append(f"{w.start:%H:%M}–{end}")
+    return [(str(WEEKDAY_NAMES[d]), "、".join(spans)) for d, spans in sorted(by_day.items())]
+
+
 class CalendarListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     template_name = "core/calendar.html"
     permission_required = MANAGE_PERMISSION
@@ -53,7 +66,15 @@ class CalendarListView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         years = list(CalendarYear.objects.order_by("-year"))
         shown = self.request.GET.get("year") or (str(years[0].year) if years else "")
         days = CalendarDay.objects.filter(date__year=int(shown)) if shown.isdigit() else CalendarDay.objects.none()
-        ctx.update(title=_("Working calendar"), calendars=WorkingCalendar.objects.prefetch_related("windows"),
+        calendars = list(WorkingCalendar.objects.prefetch_related("windows")
+                         .annotate(assignment_count=Count("assignments")))
+        for cal in calendars:
+            cal.week = week_summary(cal.windows.all())
+        try:  # the organisations' side lives in the org app, above core
+            assignments_url = reverse("org:organisation_calendars")
+        except NoReverseMatch:
+            assignments_url = None
+        ctx.update(title=_("Working calendar"), calendars=calendars, assignments_url=assignments_url,
                    years=years, shown_year=shown, days=days, missing_year=next_year_missing(),
                    errors=getattr(self, "line_errors", []), today=timezone.localdate())
         return ctx

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from ..faults import FAULT_PATHS
 from ..paging import BadPageParameter, CappedPaginator, checked_page
+from ..reaper import WORKER_LOST, has_own_recovery
 from ..registry import job_label, work_items_for
 from ..selectors import job_results, personal_data_access_list
 
@@ -59,7 +60,12 @@ class JobListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         for r in page.object_list:
             r.status_label = JOB_STATUSES.get(r.status, r.status)
             r.label = job_label(r.task_path)
-            if r.exception_class_path:
+            if r.exception_class_path == WORKER_LOST:
+                r.error_label = (_("The worker running this job stopped (killed or crashed) %(n)d times; "
+                                   "the job was given up.") % {"n": len(r.worker_ids)}
+                                 if not has_own_recovery(r.task_path) else
+                                 _("The worker running this job stopped; the job was resumed."))
+            elif r.exception_class_path:
                 r.error_label = (_("Database fault") if r.exception_class_path in FAULT_PATHS
                                  else _("The job stopped with an error"))
         return ctx

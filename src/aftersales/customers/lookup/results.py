@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.masking import can_see_personal_data
 from aftersales.core.scoping import scope_for
-from aftersales.core.validators import mask_phone
+from aftersales.core.validators import mask_name, mask_phone
 
 from .keys import _MATCH
 from .query import plan_query, search_sql
@@ -41,12 +41,6 @@ class LookupHit:
                 "name": self.name, "phone": self.phone, "plate": self.plate, "vin": self.vin,
                 "dealer": self.dealer, "masked": self.masked, "match": self.match, "exact": self.exact,
                 "url": self.url, "hint": str(self.hint)}
-
-
-def mask_name(name: str) -> str:
-    """张伟 → 张*, 欧阳娜娜 → 欧***; Latin names keep their first letter."""
-    name = (name or "").strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def mask_plate(plate: str) -> str:

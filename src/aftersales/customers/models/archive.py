@@ -265,6 +265,9 @@ class Vehicle(BaseModel):
 
     scope_rule = ScopeRule(paths=("selling_dealer", "servicing_dealer", "owner__owning_dealer"),
                            grant_via=("self", "owner"))
+    # The owner's name in audit changes is masked for a user whose scope no longer holds the owner
+    # (sold here, now another dealer's customer; issue 7 item 3) — by the row only (core.masking).
+    personal_data = {"owner": "name"}
 
     class Meta:
         verbose_name = _("vehicle")
@@ -321,6 +324,7 @@ class VehicleOwnership(BaseModel):
 
     scope_rule = ScopeRule(paths=("vehicle__selling_dealer", "vehicle__servicing_dealer", "customer__owning_dealer"),
                            grant_via=("vehicle",))
+    personal_data = {"customer": "name"}
 
     class Meta:
         verbose_name = _("ownership")

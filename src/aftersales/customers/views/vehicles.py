@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.masking import person_unmasked
+from aftersales.core.masking import person_name, persons_in_scope
 from aftersales.core.selectors import timeline_for_vehicle
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
@@ -45,12 +45,21 @@ class VehicleDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         vehicle = ctx["object"]
         user = self.request.user
+        # Masking follows the row (issue 7 item 3): the owner, or an earlier one, who is now another
+        # dealer's customer is masked here — name and phone, and no link to a page that is a 404.
+        ownerships = list(vehicle.ownerships.all())
+        held = persons_in_scope(user, [vehicle.owner_id, *(o.customer_id for o in ownerships)])
+        for o in ownerships:
+            o.in_scope = o.customer_id in held
+            o.shown_name = person_name(o.customer.name, user, o.customer_id, in_scope=held)
+        owner_in_scope = vehicle.owner_id in held
         ctx.update(
             coverage=coverage(vehicle, timezone.localdate()),
             readings=sorted(vehicle.mileage_readings.all(), key=lambda r: (r.read_on, r.pk), reverse=True),
-            # Masking follows the row: an owner who moved to another dealer is masked here.
-            owner_phone=presenters.phone(vehicle.owner.primary_phone, user,
-                                         unmasked=person_unmasked(user, vehicle.owner_id))
+            ownerships=ownerships,
+            owner_in_scope=owner_in_scope,
+            owner_name=person_name(vehicle.owner.name, user, vehicle.owner_id, in_scope=held) if vehicle.owner_id else "",
+            owner_phone=presenters.phone(vehicle.owner.primary_phone, user, unmasked=owner_in_scope)
             if vehicle.owner_id else "",
             can_change=user.has_perm("customers.change_vehicle"),
             mileage_form=kwargs.get("mileage_form") or forms.MileageForm(),

@@ -29,13 +29,17 @@ def import_cancel(*, actor, job: ImportJob) -> ImportJob:
     return job
 
 
-def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True) -> list[int]:
+def resume_stale(*, older_than: timedelta = STALE_AFTER, enqueue: bool = True,
+                 job_ids: list[int] | None = None) -> list[int]:
     """Jobs whose worker died (heartbeat too old while checking/importing) run again; after
-    ``MAX_ATTEMPTS`` they fail with a message instead of looping."""
+    ``MAX_ATTEMPTS`` they fail with a message instead of looping.  ``job_ids``: only these (the
+    task reaper, ``core.reaper``, knows which job's worker died and asks with ``older_than=0``)."""
     cutoff = timezone.now() - older_than
     resumed = []
-    stale = ImportJob.objects.filter(status__in=ImportJob.ACTIVE, heartbeat_at__lt=cutoff).exclude(
+    stale = ImportJob.objects.filter(status__in=ImportJob.ACTIVE, heartbeat_at__lte=cutoff).exclude(
         kind__startswith="export:")
+    if job_ids is not None:
+        stale = stale.filter(pk__in=job_ids)
     for job in stale:
         if job.attempts >= MAX_ATTEMPTS and job.phase == followups.PHASE:
             # The rows are in; only the follow-ups kept failing: done, with what to run by hand.

@@ -1,8 +1,7 @@
-import uuid
-
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from aftersales.core.reaper import new_worker_id
 from aftersales.core.worker import ResilientWorker
 
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, interval, batch, queue_name, max_tasks, **options):
         worker = ResilientWorker(
             queue_names=queue_name.split(","), interval=interval, batch=batch, backend_name="default",
-            startup_delay=False, max_tasks=max_tasks, worker_id=uuid.uuid4().hex, excluded_queue_names=[])
+            startup_delay=False, max_tasks=max_tasks, worker_id=new_worker_id(), excluded_queue_names=[])
         # Print each task as db_worker does (settings route django.tasks' logger nowhere else).
         DbWorkerCommand(stdout=self.stdout).configure_logging(options.get("verbosity", 1))
         worker.configure_signals()
