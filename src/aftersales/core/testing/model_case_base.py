@@ -14,7 +14,7 @@ from django.urls import reverse
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 # The translated stale-version message the form shows (core/locale/zh_Hans), spelt out here so a
 # test does not take its expected text from the code under test.
-STALE_MESSAGE_ZH = "数据已被他人修改"
+STALE_MESSAGE_ZH = "已有其他人保存了修改"  # the stale-edit panel (core/views/stale.py)
 
 
 def form_initial(form) -> dict[str, Any]:

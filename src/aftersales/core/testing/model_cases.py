@@ -183,10 +183,13 @@ class StaleVersionCase(EditCase):
         self.someone_else_saves(world, obj)
         saved = self.reload(obj)
         response = client.post(self.url("edit", obj), data, **ZH)
-        assert response.status_code == 400
-        assert STALE_MESSAGE_ZH in response.content.decode()
+        assert response.status_code == 409
+        html = response.content.decode()
+        assert STALE_MESSAGE_ZH in html
         fresh = self.reload(obj)
         assert (fresh.version, fresh.updated_at) == (saved.version, saved.updated_at)
+        # Recoverable (issue 8 item 4): the form comes back carrying the current version.
+        assert f'name="version" value="{fresh.version}"' in html
 
 
     def test_api_edit_without_version_is_refused_and_changes_nothing(self, world, api_client):

@@ -17,10 +17,11 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from .. import services
-from ..exceptions import ServiceError
+from ..exceptions import ServiceError, StaleVersionError
 from ..forms import style_form
 from ..paging import CappedPaginator, page_number, page_size
 from ..selectors import timeline_for_object
+from .stale import recover_stale_edit
 
 MAX_PER_PAGE = 200
 
@@ -175,14 +176,18 @@ class ObjectEditView(ScopedObjectMixin, PermissionRequiredMixin, TemplateView):
                 return HttpResponseRedirect(obj.get_absolute_url())
             except ValidationError as exc:
                 add_errors(form, exc)
+            except StaleVersionError:
+                current = self.get_instance()  # as it is now, through the scoped selector
+                form, stale = recover_stale_edit(self, form, current)
+                return self.render_to_response(self.context(form, current, stale=stale), status=409)
             except ServiceError as exc:
                 add_service_error(form, exc)
         return self.render_to_response(self.context(form, instance), status=400 if form.errors else 200)
 
-    def context(self, form, instance):
+    def context(self, form, instance, *, stale=None):
         meta = self.model._meta
         return self.get_context_data(
-            form=form, object=instance, model_meta=meta,
+            form=form, object=instance, model_meta=meta, stale=stale,
             title=(_("Edit %(object)s") % {"object": instance}) if instance else (_("New %(model)s") % {"model": meta.verbose_name}),
         )
 
