@@ -24,9 +24,10 @@ MAX_FILE_BYTES = 1_000_000
 
 
 class ScheduleImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV file (date,kind,name)"), required=False)
+    file = forms.FileField(label=gettext_lazy("CSV file (date,kind,name)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
     text = forms.CharField(label=gettext_lazy("…or paste the lines"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8, "placeholder": gettext_lazy("2027-01-01,holiday,New Year's Day")}))
+                           widget=forms.Textarea(attrs={"rows": 8, "class": "form-control", "placeholder": gettext_lazy("2027-01-01,holiday,New Year's Day")}))
 
     def clean(self):
         data = super().clean()
