@@ -17,6 +17,7 @@ import json
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
@@ -30,6 +31,14 @@ from schemathesis.specs.openapi.checks import (
 
 from aftersales.core.testing.scope_harness import load_factories
 from aftersales.org.testing import build_world
+
+# On PostgreSQL the first statement the database refuses inside the test's transaction (the app runs
+# in it, see above) aborts that transaction, and every later call of the run answers 503: the
+# contract is checked on the SQLite pass of CI only until the run gets a savepoint per call
+# (ADR 0020, "Engines").
+pytestmark = pytest.mark.skipif(
+    "postgresql" in django_settings.DATABASES["default"]["ENGINE"],
+    reason="Schemathesis runs inside one transaction; PostgreSQL aborts it at the first refused statement")
 
 #: Examples per operation and role; the ADR gives the run's figures.
 MAX_EXAMPLES = 6
