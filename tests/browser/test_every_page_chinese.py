@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from aftersales.core.testing.route_inventory import all_routes
 from aftersales.core.testing.scope_harness import load_factories, scoped_endpoints
 from aftersales.org.testing import build_world
 
@@ -39,24 +39,15 @@ LATIN_WORD = re.compile(r"(?<![\w@.\-/{])[A-Za-z]{2,}(?![\w@\-/}]|\.\w)")
 TEST_DATA = {"HARNESS", "harness"}
 
 
-def _routes(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _routes(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
 def page_urls() -> list[str]:
-    """Argument-free page routes of the URL conf."""
+    """Argument-free page routes of the URL conf (the route inventory the scope harness uses)."""
     urls = []
-    for route, pattern in _routes(get_resolver().url_patterns):
-        if route.startswith(SKIPPED) or "<" in route or "(?P" in route or route.startswith("^"):
+    for route in all_routes():
+        if route.key.startswith(SKIPPED) or "<" in route.key or "(?P" in route.key:
             continue
-        view_class = getattr(pattern.callback, "view_class", None)
-        if view_class is not None and not hasattr(view_class, "get"):
+        if route.view_class is not None and not hasattr(route.view_class, "get"):
             continue  # an action that only accepts POST (its page is the one it belongs to)
-        urls.append("/" + route)
+        urls.append("/" + route.key)
     return sorted(set(urls))
 
 
