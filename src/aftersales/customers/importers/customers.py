@@ -23,7 +23,6 @@ from ..services import name_initials
 from ..validation import LANDLINE_ALLOWED_KINDS, PERSON_NEEDS_MOBILE
 from .customer_writes import CustomerWrites
 
-
 DUPLICATE_PHONE = gettext_lazy("The same phone number appears more than once in the file.")
 
 
