@@ -108,12 +108,13 @@ def record(*, actor, action: str, obj=None, changes: dict | None = None, note: s
     return event
 
 
-def record_many(*, actor, action: str, entries: Iterable[tuple[models.Model, dict | None]]) -> int:
-    """The same action on many objects — (object, changes) pairs — in one bulk INSERT, for jobs
-    that write thousands of rows at once (the SLA job's e-mails); each event is what ``record``
-    would have written for its object."""
+def record_many(*, actor, action: str, entries: Iterable[tuple]) -> int:
+    """The same action on many objects — (object, changes) or (object, changes, note) — in one bulk
+    INSERT, for jobs that write thousands of rows at once (the SLA job's e-mails, an import's
+    updates); each event is what ``record`` would have written for its object."""
     events.check(action)
-    rows = [_event(actor=actor, action=action, obj=obj, changes=changes) for obj, changes in entries]
+    rows = [_event(actor=actor, action=action, obj=entry[0], changes=entry[1],
+                   note=entry[2] if len(entry) > 2 else "") for entry in entries]
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 

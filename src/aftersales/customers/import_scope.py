@@ -64,15 +64,15 @@ def phones_for(job) -> QuerySet[CustomerPhone]:
 
 def customer_code_columns(df: pl.DataFrame, job) -> pl.DataFrame:
     """Add ``_cur_dealer`` (the owning dealer of the customer the row's number names, on the
-    whole network: the apply must never move one) and ``_mine`` (the number is one of the user's
+    whole network: the apply must never move one), ``_exists`` (the number is on file) and ``_mine`` (the number is one of the user's
     own customers)."""
     from aftersales.core.imports.matching import existing
 
     codes = df["_code"]
     known = existing(Customer.objects.all(), "code", codes, extra="owning_dealer_id")
     known = known.rename({"code": "_code", "owning_dealer_id": "_cur_dealer"}).unique("_code").with_columns(
-        pl.col("_cur_dealer").cast(pl.Int64))
-    df = df.join(known, on="_code", how="left")
+        pl.col("_cur_dealer").cast(pl.Int64), pl.lit(True).alias("_exists"))
+    df = df.join(known, on="_code", how="left").with_columns(pl.col("_exists").fill_null(False))
     if sees_all(job):
         return df.with_columns(pl.lit(True).alias("_mine"))
     mine = existing(customers_for(job), "code", codes)["code"]

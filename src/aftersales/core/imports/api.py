@@ -1,5 +1,6 @@
-"""API of export approvals: ``/api/imports/export-requests/`` (list, create, detail) and the
-transitions ``POST …/{id}/approve/``, ``…/reject/``, ``…/cancel/``.
+"""API of imports and export approvals: ``/api/imports/jobs/`` (start an import with its dry run,
+read the answer, ``…/{id}/apply/``) and ``/api/imports/export-requests/`` (list, create, detail) with
+the transitions ``POST …/{id}/approve/``, ``…/reject/``, ``…/cancel/``.
 
 Wire it in ``aftersales/urls.py`` under ``api_patterns``::
 
@@ -14,16 +15,20 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from ..api.transitions import TransitionActionsMixin
 from . import approval_selectors, approvals
+from . import services as import_services
 from .choices import EXPORT_REQUEST_MACHINE
 from .exports import FORMATS
-from .models import ExportRequest
+from .models import ExportRequest, ImportJob
+from .registry import importers
 
 
 class ExportRequestSerializer(serializers.ModelSerializer):
@@ -108,7 +113,100 @@ class ExportRequestViewSet(TransitionActionsMixin, mixins.ListModelMixin, mixins
         return Response(self.get_serializer(obj).data)
 
 
+# --- import jobs -----------------------------------------------------------------------------------
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """A job with its dry-run answer: counts, the first errors and, in "update existing" mode, how
+    many rows update which existing record (issue 8 item 9)."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    match_existing = serializers.SerializerMethodField()
+    will_update = serializers.SerializerMethodField()
+    will_create = serializers.SerializerMethodField()
+    matches = serializers.SerializerMethodField()
+    first_errors = serializers.SerializerMethodField()
+    created = serializers.SerializerMethodField()
+    updated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "status", "status_label", "original_filename", "total_rows", "valid_rows",
+                  "error_rows", "error_count", "match_existing", "will_update", "will_create", "matches",
+                  "first_errors", "created", "updated", "mode", "message", "created_at", "finished_at", "version"]
+        read_only_fields = fields
+
+    def get_match_existing(self, obj) -> bool:
+        return bool((obj.options or {}).get("match_existing"))
+
+    def get_will_update(self, obj) -> int | None:
+        return (obj.result or {}).get("will_update")
+
+    def get_will_create(self, obj) -> int | None:
+        return (obj.result or {}).get("will_create")
+
+    def get_matches(self, obj) -> list[dict]:
+        return (obj.result or {}).get("matches", [])
+
+    def get_first_errors(self, obj) -> list[dict]:
+        return (obj.result or {}).get("first_errors", [])
+
+    def get_created(self, obj) -> int | None:
+        return (obj.result or {}).get("created")
+
+    def get_updated(self, obj) -> int | None:
+        return (obj.result or {}).get("updated")
+
+
+class ImportStartSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=30)
+    file = serializers.FileField()
+    match_existing = serializers.BooleanField(
+        default=False, help_text="Update existing records matched in your scope (customers: by phone) instead of "
+                                 "reporting them as duplicates; the dry run lists which rows update whom.")
+
+
+class ImportApplySerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=ImportJob.Mode.choices)
+
+
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Imports: ``POST`` a file (multipart: ``kind``, ``file``, ``match_existing``) to start the dry run,
+    read the job for its answer, then ``POST …/{id}/apply/`` with ``mode`` ("all" or "valid_only").
+    The same services as the import page; your own jobs and, with ``core.view_importjob``, those of
+    your organisations."""
+
+    serializer_class = ImportJobSerializer
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    queryset = ImportJob.objects.none()  # for the schema; rows come from visible_jobs
+
+    def get_queryset(self):
+        from .views import visible_jobs
+
+        return visible_jobs(self.request.user).filter(kind__in=list(importers())).order_by("-created_at")
+
+    @extend_schema(request={"multipart/form-data": ImportStartSerializer}, responses={201: ImportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        body = ImportStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        job = import_services.import_start(actor=request.user, kind=data["kind"], file=data["file"],
+                                           filename=data["file"].name, match_existing=data["match_existing"])
+        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ImportApplySerializer, responses={200: ImportJobSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    def apply(self, request, pk=None):
+        job = self.get_object()
+        body = ImportApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = import_services.import_apply(actor=request.user, job=job, mode=body.validated_data["mode"])
+        return Response(self.get_serializer(job).data)
+
+
 router = DefaultRouter()
 router.register("export-requests", ExportRequestViewSet, basename="exportrequest")
+router.register("jobs", ImportJobViewSet, basename="importjob")
 
 urlpatterns = router.urls

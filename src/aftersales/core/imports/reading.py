@@ -26,6 +26,10 @@ from .registry import Column
 
 ROW = "__row"
 ERRORS = "__errors"
+# Optional columns of a checked chunk: the existing record a valid row will update (its number),
+# and a label for the preview (the row's name); read by the dry run, never written (issue 8 item 9).
+MATCH = "__match"
+MATCH_LABEL = "__match_label"
 DEFAULT_CHUNK_ROWS = 50_000
 SAMPLE_BYTES = 1 << 20
 

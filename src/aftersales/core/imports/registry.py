@@ -58,6 +58,19 @@ class BaseImporter:
     permission = ""
     columns: list[Column] = []
     natural_key = ""
+    #: "update existing" mode (``import_start(match_existing=True)``): rows that name an existing
+    #: record by another key than its number (a customer's phone) update it instead of being
+    #: reported as duplicates; ``match_help`` says how rows are matched, on the import page.
+    can_match_existing = False
+    match_help = ""
+
+    def match_summary(self, will_update: int, will_create: int) -> str:
+        """The dry run's one-line preview of an "update existing" import."""
+        from django.utils.translation import ngettext
+
+        return ngettext("%(n)d existing record will be updated, %(c)d new created.",
+                        "%(n)d existing records will be updated, %(c)d new created.", will_update) % {
+            "n": will_update, "c": will_create}
 
     def template_rows(self) -> list[list[str]]:
         return [[c.example for c in self.columns]]

@@ -31,7 +31,7 @@ from . import approval_selectors, approvals, exports, services
 from .choices import EXPORT_REQUEST_MACHINE, IMPORT_JOB_MACHINE
 from .models import ExportRequest, ImportJob
 from .reading import max_upload_bytes
-from .registry import importers
+from .registry import get_importer, importers
 
 VIEW_ALL_PERMISSION = "core.view_importjob"
 
@@ -59,6 +59,10 @@ def visible_jobs(user):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Import type"))
     file = forms.FileField(label=gettext_lazy("File (.xlsx or CSV)"))
+    match_existing = forms.BooleanField(
+        label=gettext_lazy("Update existing records"), required=False,
+        help_text=gettext_lazy("Rows that match a record you already have update it instead of being reported as "
+                               "duplicates. The check shows which rows will update whom before anything is written."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +91,8 @@ class ImportNewView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.context(ImportForm(user=request.user)))
 
     def context(self, form):
-        kinds = [{"kind": k, "label": i.label, "columns": i.columns} for k, i in allowed_importers(self.request.user).items()]
+        kinds = [{"kind": k, "label": i.label, "columns": i.columns, "match_help": getattr(i, "match_help", "")}
+                 for k, i in allowed_importers(self.request.user).items()]
         return self.get_context_data(title=_("New import"), form=form, kinds=kinds,
                                      max_mb=max_upload_bytes() // 1048576)
 
@@ -97,7 +102,8 @@ class ImportNewView(LoginRequiredMixin, TemplateView):
             upload = form.cleaned_data["file"]
             try:
                 job = services.import_start(actor=request.user, kind=form.cleaned_data["kind"], file=upload,
-                                            filename=upload.name)
+                                            filename=upload.name,
+                                            match_existing=form.cleaned_data.get("match_existing", False))
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             else:
@@ -130,8 +136,14 @@ class ImportDetailView(JobMixin, TemplateView):
         user = self.request.user
         may = IMPORT_JOB_MACHINE.may_fire(job, "apply", user=user)
         checked = job.status == ImportJob.Status.VALIDATED
+        result = job.result or {}
+        summary = getattr(get_importer(job.kind), "match_summary", None) if checked else None
         return {
-            "errors": (job.result or {}).get("first_errors", []),
+            "errors": result.get("first_errors", []),
+            # the "update existing" preview (issue 8 item 9): how many rows update whom, create how many
+            "preview": checked and bool((job.options or {}).get("match_existing") or result.get("will_update")),
+            "matches": result.get("matches", []),
+            "preview_text": summary(result.get("will_update", 0), result.get("will_create", 0)) if summary else "",
             "can_apply_all": may and job.valid_rows > 0 and not job.error_rows,
             "offer_apply_all": may,
             "can_apply_valid": may and job.valid_rows > 0 and job.error_rows > 0,

@@ -23,6 +23,7 @@ from aftersales.org.models import Organisation
 from ..models import Customer, CustomerAddress, CustomerPhone
 from ..services import CUSTOMER_PREFIX
 from . import search_index
+from .customer_updates import update_existing
 
 
 class CustomerNumbers:
@@ -119,7 +120,7 @@ class CustomerWrites:
                     st.load(numbers.fill(df, n).rename({ROW: "row"}))
                     if progress:
                         progress(st.rows)
-                result, ids = self._upsert_staged(st, connection)
+                result, ids = self._upsert_staged(st, connection, job)
             if refresh_index:
                 search_index.refresh(connection, customer_ids=ids, total=st.rows)
             return {**result, **numbers.result()}
@@ -175,11 +176,11 @@ class CustomerWrites:
                     progress(rows)
             if bulk:
                 bulk.restore()
-            updated = 0
+            updated = changed = unchanged = 0
             old_ids: list[int] = []
             if staged:
-                staged_result, old_ids = self._upsert_staged(stage, connection)
-                updated = staged_result["updated"]
+                staged_result, old_ids = self._upsert_staged(stage, connection, job)
+                updated, changed, unchanged = (staged_result[k] for k in ("updated", "changed", "unchanged"))
                 created += staged_result["created"]
                 phones += staged_result["phones"]
                 addresses += staged_result["addresses"]
@@ -199,7 +200,8 @@ class CustomerWrites:
             else:
                 search_index.index_new_customers(connection, new_ids)
                 search_index.refresh(connection, customer_ids=old_ids, total=len(old_ids))
-        return {"created": created, "updated": updated, "phones": phones, "addresses": addresses}
+        return {"created": created, "updated": updated, "changed": changed, "unchanged": unchanged, "phones": phones,
+                "addresses": addresses}
 
     @staticmethod
     def _copy_new(df: pl.DataFrame, connection, now) -> tuple[int, int, int, pl.Series]:
@@ -210,10 +212,10 @@ class CustomerWrites:
         df = df.with_columns(ids.alias("__id"))
         col = pl.col
         copy_into(connection, Customer, df, {
-            "id": col("__id"), "code": col("code"), "kind": col("kind"), "name": col("name"),
+            "id": col("__id"), "code": col("code"), "kind": col("kind").fill_null("person"), "name": col("name"),
             "name_initials": col("initials").fill_null(""), "resident_id": col("resident_id").fill_null(""),
             "person_in_charge": col("person_in_charge").fill_null(""), "region_id": col("region_id"),
-            "owning_dealer_id": col("dealer_id"), "source": col("source"),
+            "owning_dealer_id": col("dealer_id"), "source": col("source").fill_null("import"),
             "primary_phone": col("mobile").fill_null(""), "tags": col("tags").fill_null("[]"),
             "notes": col("notes").fill_null(""),
         }, now=now, with_pk=True)
@@ -234,9 +236,11 @@ class CustomerWrites:
         return df.height, p, a, ids
 
     @staticmethod
-    def _upsert_staged(st: Staging, connection) -> tuple[dict, list[int]]:
-        """Staging table -> ``INSERT … SELECT … ON CONFLICT (code) DO UPDATE`` plus phones and
-        addresses (the SQLite path, and the rows of existing customers on PostgreSQL)."""
+    def _upsert_staged(st: Staging, connection, job) -> tuple[dict, list[int]]:
+        """Staging table -> existing customers updated (``customer_updates``: filled cells replace,
+        empty ones keep, audited, versioned), new ones ``INSERT … SELECT … ON CONFLICT DO NOTHING``,
+        plus phones and addresses (the SQLite path, and the rows of existing customers on
+        PostgreSQL)."""
         stage = st.name
         jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
         st.analyze()
@@ -250,18 +254,13 @@ class CustomerWrites:
                                      "imported. Check the file again."), code="out_of_scope")
             cur.execute(f"SELECT COUNT(*) FROM {stage} s JOIN {cust} c ON c.code = s.code")  # noqa: S608
             updated = cur.fetchone()[0]
+        changed, unchanged = update_existing(stage, connection, job=job) if updated else (0, 0)
         insert_select(connection, Customer, {
-            "code": "s.code", "kind": "s.kind", "name": "s.name", "name_initials": "COALESCE(s.initials, '')",
+            "code": "s.code", "kind": "COALESCE(s.kind, 'person')", "name": "s.name", "name_initials": "COALESCE(s.initials, '')",
             "resident_id": "COALESCE(s.resident_id, '')", "person_in_charge": "COALESCE(s.person_in_charge, '')",
-            "region_id": "s.region_id", "owning_dealer_id": "s.dealer_id", "source": "s.source",
+            "region_id": "s.region_id", "owning_dealer_id": "s.dealer_id", "source": "COALESCE(s.source, 'import')",
             "primary_phone": "s.mobile", "tags": f"s.tags{jsonb}", "notes": "COALESCE(s.notes, '')",
-        }, source=f"{stage} s", conflict=(
-            "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
-            "name_initials = excluded.name_initials, owning_dealer_id = excluded.owning_dealer_id, "
-            "source = excluded.source, updated_at = excluded.updated_at, "
-            f"version = {cust}.version + 1, "
-            f"primary_phone = CASE WHEN {cust}.primary_phone = '' THEN excluded.primary_phone "
-            f"ELSE {cust}.primary_phone END"))
+        }, source=f"{stage} s", conflict="ON CONFLICT (code) DO NOTHING")
         phone = table(connection, CustomerPhone)
         # All rows new (the usual bulk case): no per-row "has a primary already" probes.
         no_primary = "(1 = 1)" if not updated else (
@@ -290,4 +289,5 @@ class CustomerWrites:
             cur.execute(f"SELECT c.id FROM {stage} s JOIN {cust} c ON c.code = s.code" if total <= search_index.REINDEX_LIMIT  # noqa: S608
                         else "SELECT 1 WHERE 1 = 0")  # noqa: S608
             ids = [r[0] for r in cur.fetchall()]
-        return {"created": total - updated, "updated": updated, "phones": phones, "addresses": addresses}, ids
+        return {"created": total - updated, "updated": updated, "changed": changed, "unchanged": unchanged,
+                "phones": phones, "addresses": addresses}, ids

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import polars as pl
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aftersales.core.imports import vectorised as V
 from aftersales.core.imports.matching import code_map, existing, lookup_codes
-from aftersales.core.imports.reading import ERRORS, ROW
+from aftersales.core.imports.reading import ERRORS, MATCH, MATCH_LABEL, ROW
 from aftersales.core.imports.registry import BaseImporter, Column
 from aftersales.core.imports.validation import NULL, collect_errors, err, required, too_long
 from aftersales.org.models import Region
@@ -63,6 +63,11 @@ class CustomerImporter(CustomerWrites, BaseImporter):
     order = 10
     permission = "customers.add_customer"
     natural_key = "code"
+    can_match_existing = True
+    match_help = gettext_lazy(
+        "A row without 客户编号 whose phone belongs to one of your customers updates that customer instead of "
+        "being reported as a duplicate; filled cells replace the stored values, empty cells keep them. A customer "
+        "is never moved to another dealer.")
     columns = [
         Column("code", "客户编号", example="C-D1001-20261202-0001", help=gettext_lazy("Leave empty for new customers."),
                aliases=("customer no.",)),
@@ -84,6 +89,11 @@ class CustomerImporter(CustomerWrites, BaseImporter):
         Column("notes", "备注", example=""),
     ]
 
+    def match_summary(self, will_update: int, will_create: int) -> str:
+        return ngettext("%(n)d existing customer will be updated, %(c)d new created.",
+                        "%(n)d existing customers will be updated, %(c)d new created.", will_update) % {
+            "n": will_update, "c": will_create}
+
     def prepare(self, job):
         ctx = super().prepare(job)
         ctx["dealers"] = code_map(import_scope.dealers_for(job))
@@ -93,6 +103,7 @@ class CustomerImporter(CustomerWrites, BaseImporter):
             cities[name.removesuffix("市")] = pk
         ctx["cities"] = cities
         ctx["has_phones"] = CustomerPhone.objects.exists()
+        ctx["match_existing"] = bool(((job.options or {}) if job is not None else {}).get("match_existing"))
         return ctx
 
     def validate(self, df: pl.DataFrame, ctx) -> pl.DataFrame:
@@ -111,15 +122,11 @@ class CustomerImporter(CustomerWrites, BaseImporter):
         dealer_ids = lookup_codes(df["dealer_code"].fill_null(""), ctx["dealers"])
         city_ids = df["city"].fill_null("").replace_strict(list(ctx["cities"]), list(ctx["cities"].values()),
                                                            default=None, return_dtype=pl.Int64)
-        dup = ctx["dup"]
-        df = df.with_columns(
-            dealer_ids.alias("_dealer_id"), city_ids.alias("_region_id"),
-            dup.check("code", df["_code"]).alias("_dup_code"),
-            dup.check("mobile", df["_primary"]).alias("_dup_mobile"),
-        )
-        df = import_scope.customer_code_columns(df, ctx.get("job"))
-        # A mobile already stored for another of the user's customers: an existing customer is
-        # updated only by number.  Other stores' numbers are neither taken nor named (issue 7 item 2).
+        df = df.with_columns(dealer_ids.alias("_dealer_id"), city_ids.alias("_region_id"))
+        # A phone already stored for one of the user's customers.  By default an existing customer
+        # is updated only by number and the phone is reported as taken; in "update existing" mode
+        # (``job.options["match_existing"]``) the row updates that customer.  Other stores' numbers
+        # are neither taken nor named (issue 7 item 2).
         owner_code = NULL
         if ctx["has_phones"]:
             found = existing(import_scope.phones_for(ctx.get("job")), "number", df["_primary"], extra="customer__code")
@@ -128,6 +135,17 @@ class CustomerImporter(CustomerWrites, BaseImporter):
                 df = df.join(found.rename({"number": "_primary", "customer__code": "_owner_code"}), on="_primary",
                              how="left")
                 owner_code = pl.col("_owner_code")
+        by_phone = pl.lit(False)
+        if ctx.get("match_existing") and "_owner_code" in df.columns:
+            by_phone = pl.col("_code").is_null() & owner_code.is_not_null()
+            df = df.with_columns(by_phone.alias("_by_phone"), pl.coalesce("_code", owner_code).alias("_code"))
+            by_phone = pl.col("_by_phone")
+        dup = ctx["dup"]
+        df = df.with_columns(
+            dup.check("code", df["_code"]).alias("_dup_code"),
+            dup.check("mobile", df["_primary"]).alias("_dup_mobile"),
+        )
+        df = import_scope.customer_code_columns(df, ctx.get("job"))
         mobile_taken = owner_code.is_not_null() & (pl.col("_code").is_null() | (pl.col("_code") != owner_code))
         in_other = pl.col("_use_other")  # the primary phone came from 其他电话 (a fleet or company)
         taken = V.fmt(_("This phone number already belongs to customer %(code)s."), code=owner_code)
@@ -145,7 +163,10 @@ class CustomerImporter(CustomerWrites, BaseImporter):
             err("resident_id", pl.col("resident_id").is_not_null() & pl.col("_rerr").is_not_null(), pl.col("_rerr")),
             err("code", pl.col("code").is_not_null() & ~pl.col("_code").str.contains(r"^[A-Z0-9][A-Z0-9_-]{0,39}$"),
                 _("Use up to 40 letters, digits, '-' or '_'.")),
-            err("code", pl.col("_dup_code"), _("The same customer number appears more than once in the file.")),
+            err("code", pl.col("_dup_code") & ~by_phone,
+                _("The same customer number appears more than once in the file.")),
+            err("mobile", pl.col("_dup_code") & by_phone & ~pl.col("_dup_mobile"),
+                V.fmt(_("An earlier row of the file already updates customer %(code)s."), code=pl.col("_code"))),
             err("kind", pl.col("kind").is_not_null() & pl.col("_kind").is_null(),
                 _("Unknown customer type; use 个人, 车队 or 公司.")),
             err("source", pl.col("source").is_not_null() & pl.col("_source").is_null(),
@@ -165,10 +186,14 @@ class CustomerImporter(CustomerWrites, BaseImporter):
                 pl.col("tags").str.replace_all(r'["\\]', "").str.replace_all(r"[，;；、\s]+", ",").str.split(","))
         tags_json = pl.when(pl.col("tags").is_null()).then(pl.lit("[]")).otherwise(
             pl.lit('["') + tags.list.eval(pl.element().filter(pl.element() != "")).list.join('","') + pl.lit('"]'))
+        # An existing customer keeps its type and source where the file leaves them empty.
+        update = pl.col("_exists") & pl.col("_mine")
         out = df.select(
             pl.col(ROW), pl.col(ERRORS),
             pl.col("_code").alias("code"),  # empty for new customers: numbered when applied
-            pl.col("_kind").alias("kind"), pl.col("name"),
+            pl.when(update).then(pl.col("_code")).otherwise(NULL).alias(MATCH), pl.col("name").alias(MATCH_LABEL),
+            pl.when(update & pl.col("kind").is_null()).then(NULL).otherwise(pl.col("_kind")).alias("kind"),
+            pl.col("name"),
             pl.col("_primary").alias("mobile"), pl.col("_pnsn").str.reverse().alias("mobile_rev"),
             pl.col("_pkind").alias("mobile_kind"),
             pl.when(in_other).then(NULL).otherwise(pl.col("_other")).alias("other"),
@@ -176,6 +201,7 @@ class CustomerImporter(CustomerWrites, BaseImporter):
             pl.col("_rid").replace("", None).alias("resident_id"),
             "province", "city", "district", "address", "person_in_charge",
             pl.col("_dealer_id").alias("dealer_id"), pl.col("_region_id").alias("region_id"),
-            pl.col("_source").alias("source"), tags_json.str.replace(r'^\[""\]$', "[]").alias("tags"), "notes",
+            pl.when(update & pl.col("source").is_null()).then(NULL).otherwise(pl.col("_source")).alias("source"),
+            tags_json.str.replace(r'^\[""\]$', "[]").alias("tags"), "notes",
         )
         return out.with_columns(initials_column(out["name"]).alias("initials"))

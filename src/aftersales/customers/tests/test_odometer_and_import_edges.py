@@ -112,3 +112,34 @@ def test_the_error_report_downloads_as_the_files_name_with_errors(admin_user, de
     disposition = response["Content-Disposition"]
     assert "-errors.csv" in disposition and ("%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5-errors.csv" in disposition
                                              or "客户导入-errors.csv" in disposition)
+
+
+def test_page_import_and_api_share_one_customer_number_series(make_user, dealer_a, region, client):
+    """Issue 8 item 9, R-CUS-7: a customer created on the page, two imported, one from the API —
+    consecutive numbers of store T-DA's series for the day (ADR 0009)."""
+    from django.utils import timezone
+
+    from aftersales.core.imports.models import ImportJob
+    from aftersales.customers.models import Customer
+
+    day = timezone.localdate().strftime("%Y%m%d")
+    user = make_user("dealer", dealer_a)
+    client.force_login(user)
+    response = client.post(reverse("customers:customer_add"), {
+        "kind": "person", "name": "页面客户", "owning_dealer": dealer_a.pk, "region": region.pk,
+        "source": "walk_in", "phone": "13600000001", "address_detail": "望京街 9 号"})
+    assert response.status_code == 302
+    rows = ("客户编号,客户类型,姓名,手机,所属经销商代码\n"
+            ",个人,导入一,13600000002,T-DA\n,公司,导入二,010-62345678,T-DA\n")
+    job = imports.import_start(actor=user, kind="customers", file=io.BytesIO(rows.encode()), filename="c.csv",
+                               enqueue=False)
+    job = imports.run_validation(job.pk)
+    imports.import_apply(actor=user, job=job, mode="all", enqueue=False)
+    assert imports.run_apply(job.pk).status == ImportJob.Status.DONE
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.post("/api/customers/customers/", {"name": "接口客户", "owning_dealer": dealer_a.pk,
+                                                  "phone_numbers": ["13600000003"]}, format="json").status_code == 201
+    codes = dict(Customer.objects.values_list("name", "code"))
+    assert codes == {"页面客户": f"C-T-DA-{day}-0001", "导入一": f"C-T-DA-{day}-0002",
+                     "导入二": f"C-T-DA-{day}-0003", "接口客户": f"C-T-DA-{day}-0004"}

@@ -18,6 +18,8 @@ from ..models import ImportJob
 from ..reading import (
     DEFAULT_CHUNK_ROWS,
     ERRORS,
+    MATCH,
+    MATCH_LABEL,
     ROW,
     ImportFileError,
     open_table,
@@ -26,6 +28,7 @@ from ..registry import get_importer
 from .applying import import_apply, run_apply
 from .jobs import (
     FIRST_ERRORS,
+    FIRST_MATCHES,
     REPORT_HEADER,
     Progress,
     _fail,
@@ -124,7 +127,8 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
     ctx = importer.prepare(job)
     report_path = workdir / "errors.csv"
     first_errors: list[dict] = []
-    processed = valid = error_rows = error_count = 0
+    matches: list[dict] = []
+    processed = valid = error_rows = error_count = will_update = 0
     with open(report_path, "w", encoding="utf-8-sig", newline="") as report:
         writer = csv.writer(report)
         writer.writerow(REPORT_HEADER)
@@ -135,6 +139,14 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
             checked = _with_formula_text_errors(checked, formula_text)
             bad_mask = checked[ERRORS].list.len() > 0
             good = checked.filter(~bad_mask).drop(ERRORS)
+            if MATCH in good.columns:  # the preview of "update existing": which rows update whom
+                matched = good.filter(pl.col(MATCH).is_not_null())
+                will_update += matched.height
+                label = pl.col(MATCH_LABEL) if MATCH_LABEL in good.columns else pl.lit("")
+                for row, match, name in matched.select(ROW, MATCH, label.fill_null("")).head(
+                        max(FIRST_MATCHES - len(matches), 0)).iter_rows():
+                    matches.append({"row": row, "match": match, "label": name})
+                good = good.drop([c for c in (MATCH, MATCH_LABEL) if c in good.columns])
             if good.height:
                 good.write_ipc(workdir / f"valid-{n:05d}.arrow")
             errs = (checked.filter(bad_mask).select(ROW, ERRORS).explode(ERRORS).unnest(ERRORS)
@@ -154,6 +166,7 @@ def _validate(job: ImportJob, importer, workdir: Path, progress: Progress | None
                 progress(job)
     if processed == 0:
         raise ImportFileError(_("The file has headers but no data rows."))
-    result = dict(job.result or {}, first_errors=first_errors)
+    result = dict(job.result or {}, first_errors=first_errors, will_update=will_update,
+                  will_create=valid - will_update, matches=matches)
     _move(job, "validated", total_rows=processed, error_report=_rel(report_path),
           result=result, phase="validated", heartbeat_at=timezone.now())

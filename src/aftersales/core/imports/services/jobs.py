@@ -20,6 +20,7 @@ log = logging.getLogger("aftersales.imports")
 
 Progress = Callable[[ImportJob], None]
 FIRST_ERRORS = 200
+FIRST_MATCHES = 200  # rows shown in the dry run's "will update" preview
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 3
 REPORT_HEADER = ("行号", "列", "值", "原因")

@@ -28,12 +28,15 @@ from .jobs import (
 
 
 def import_start(*, actor, kind: str, file, filename: str, dry_run: bool = True, mode: str = "",
-                 enqueue: bool = True) -> ImportJob:
+                 match_existing: bool = False, enqueue: bool = True) -> ImportJob:
     """Store the upload and create the job; validation runs in the background (or inline when
     ``enqueue`` is False: the CLI calls :func:`run_validation` itself).
 
     ``dry_run=False`` with ``mode`` applies right after a successful check ("all" only when every
-    row is valid).  Raises ``ServiceError`` for an unknown kind, a missing permission, a file that
+    row is valid).  ``match_existing`` is the "update existing" mode of importers that offer it
+    (``can_match_existing``): rows matching an existing record in the user's scope update it, and
+    the dry run says how many will be updated and which (issue 8 item 9); by default they are
+    reported as duplicates.  Raises ``ServiceError`` for an unknown kind, a missing permission, a file that
     is too large or of the wrong type — before anything is stored.
     """
     importer = get_importer(kind)
@@ -56,13 +59,17 @@ def import_start(*, actor, kind: str, file, filename: str, dry_run: bool = True,
         raise ServiceError(exc.message, field="file") from None
     if mode and mode not in ImportJob.Mode.values:
         raise ServiceError(_("Choose “all” or “valid rows only”."), field="mode")
+    if match_existing and not getattr(importer, "can_match_existing", False):
+        raise ServiceError(_("Imports of %(kind)s cannot update existing records.") % {"kind": importer.label},
+                           field="match_existing")
 
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind, created_by=actor if getattr(actor, "pk", None) else None,
             organisation_id=_organisation_of(actor), original_filename=Path(filename).name[:255],
             file_size=size, language=translation.get_language() or settings.LANGUAGE_CODE,
-            options={"auto_apply": "" if dry_run else (mode or ImportJob.Mode.ALL)},
+            options={"auto_apply": "" if dry_run else (mode or ImportJob.Mode.ALL),
+                     **({"match_existing": True} if match_existing else {})},
         )
         suffix = Path(filename).suffix.lower()
         job.file.save(f"job-{job.pk}-source{suffix}", File(file), save=False)

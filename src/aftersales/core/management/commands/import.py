@@ -44,8 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--apply", choices=["all", "valid-only"], help="write the rows after the check")
         parser.add_argument("--actor", help="username the import is recorded for (permissions are checked)")
         parser.add_argument("--quiet-progress", action="store_true")
+        parser.add_argument("--update-existing", action="store_true",
+                            help="rows matching an existing record (customers: by phone) update it instead of being "
+                                 "reported as duplicates")
 
-    def handle(self, *args, kind, file, apply, actor, quiet_progress, **options):
+    def handle(self, *args, kind, file, apply, actor, quiet_progress, update_existing=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -60,7 +63,7 @@ class Command(BaseCommand):
         try:
             with open(path, "rb") as fh:
                 job = services.import_start(actor=user, kind=kind, file=fh, filename=path.name, dry_run=not mode,
-                                            mode=mode, enqueue=False)
+                                            mode=mode, match_existing=update_existing, enqueue=False)
         except ServiceError as exc:
             raise CommandError(str(exc.message)) from None
         job = services.run_validation(job.pk, progress=bar)
@@ -68,6 +71,9 @@ class Command(BaseCommand):
         self.stdout.write(f"job #{job.pk}: {job.get_status_display()} · encoding {job.encoding or '—'} · "
                           f"rows {job.total_rows:,} · valid {job.valid_rows:,} · rows with errors {job.error_rows:,} "
                           f"· errors {job.error_count:,}")
+        if (job.options or {}).get("match_existing") and "will_update" in (job.result or {}):
+            self.stdout.write(f"will update {job.result['will_update']:,} existing · "
+                              f"create {job.result['will_create']:,} new")
         if job.message:
             self.stderr.write(job.message)
         errors = (job.result or {}).get("first_errors", [])
