@@ -83,6 +83,11 @@ TABLE: dict[str, list[Spec]] = {
     "api/imports/export-requests/": [Spec("list", "core.ExportRequest"),
                                      Spec("covered", test="tests/test_export_approval_roles.py::test_a_dealer_asks_and_a_manager_approves")],
     "api/imports/export-requests/<pk>/": [Spec("detail", "core.ExportRequest", None)],
+    "api/imports/jobs/": [Spec("list", "core.ImportJob"),
+                          Spec("covered", test="src/aftersales/customers/tests/test_import_update_existing.py::"
+                                               "test_the_api_starts_an_update_and_reports_the_preview")],
+    "api/imports/jobs/<pk>/": [Spec("detail", "core.ImportJob", None)],
+    "api/imports/jobs/<pk>/apply/": [Spec("action", "core.ImportJob")],
     "api/imports/export-requests/<pk>/approve/": [Spec("action", "core.ExportRequest")],
     "api/imports/export-requests/<pk>/cancel/": [Spec("action", "core.ExportRequest")],
     "api/imports/export-requests/<pk>/reject/": [Spec("action", "core.ExportRequest")],

@@ -120,6 +120,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     many rows update which existing record (issue 8 item 9)."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    mode = serializers.CharField(read_only=True, help_text="all, valid_only, or empty before the apply")
     match_existing = serializers.SerializerMethodField()
     will_update = serializers.SerializerMethodField()
     will_create = serializers.SerializerMethodField()

@@ -99,7 +99,9 @@ def _record(job, changes_by_id: dict[int, dict], row_of: dict[int, int]) -> None
     """One ``customers.customer.updated`` event per changed customer, in bulk."""
     ids = list(changes_by_id)
     for start in range(0, len(ids), SQLITE_BATCH):
-        batch = Customer.objects.filter(pk__in=ids[start:start + SQLITE_BATCH]).only(
+        batch = Customer.objects.unscoped(
+            reason="customers the import's check matched inside the importer's scope; events on them").filter(
+            pk__in=ids[start:start + SQLITE_BATCH]).only(
             "id", "code", "name", "owning_dealer_id")
         audit.record_many(
             actor=job.created_by if job is not None else None, action=events.CUSTOMER_UPDATED,
