@@ -144,7 +144,7 @@ def swap_pickers(form, *, keep: tuple[str, ...] = (), keep_typed: bool = True) -
     """Every plain ``ModelChoiceField`` of ``form`` over a model with a registered kind becomes a
     ``PickerField`` with the same label, help text, requiredness and queryset."""
     for name, field in list(form.fields.items()):
-        if name in keep or isinstance(field, PickerField) or isinstance(field, forms.ModelMultipleChoiceField):
+        if name in keep or isinstance(field, (PickerField, forms.ModelMultipleChoiceField)):
             continue
         if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             continue
