@@ -21,13 +21,14 @@ from .models import (
     VehicleModel,
     WarrantyPolicy,
 )
-from .validation import check_phone, check_plate, check_resident_id, check_vin
+from .validation import check_phone, check_plate, check_primary_phone_kind, check_resident_id, check_vin
 
 
 class CustomerForm(ServiceModelForm):
     """On create also asks for the primary phone (+ one more) and the first address."""
 
-    phone = forms.CharField(label=_("Primary phone"), max_length=32, help_text=_("Mobile, landline with area code, or 400/800."))
+    phone = forms.CharField(label=_("Primary phone"), max_length=32, help_text=_(
+        "A mobile for an individual; a fleet or company may give a landline with area code, or 400/800."))
     phone2 = forms.CharField(label=_("Other phone"), max_length=32, required=False)
     address_province = forms.CharField(label=pgettext_lazy("address", "Province"), max_length=20, required=False)
     address_city = forms.CharField(label=pgettext_lazy("address", "City"), max_length=30, required=False)
@@ -68,6 +69,16 @@ class CustomerForm(ServiceModelForm):
 
     def clean_resident_id(self):
         return _checked(check_resident_id, self.cleaned_data.get("resident_id"))
+
+    def clean(self):
+        cleaned = super().clean()
+        phone = cleaned.get("phone")
+        if phone and "phone" not in self.errors:  # an individual's primary phone is a mobile (R-CUS-1)
+            try:
+                check_primary_phone_kind(cleaned.get("kind"), check_phone(phone)["kind"])
+            except ValidationError as exc:
+                self.add_error("phone", exc)
+        return cleaned
 
     def service_data(self):
         data, m2m = super().service_data()

@@ -26,11 +26,29 @@ from aftersales.core.validators import (
     validate_vin,
 )
 
+from .choices import CustomerKind, PhoneKind
+
 
 def check_phone(raw: str) -> dict:
     """E.164 number, kind and reversed national digits (suffix search as an indexed prefix)."""
     e164 = validate_phone(raw or "")
     return {"number": e164, "kind": phone_kind(e164), "digits_reversed": phone_digits(e164)[::-1]}
+
+
+#: Who may give only a landline (issue 8 item 9, R-CUS-1): a fleet or a company is reached at its
+#: office, a private person on a mobile (SMS reminders, 首保 / 定保).  One message for the customer
+#: page, the API and the import.
+PERSON_NEEDS_MOBILE = gettext_lazy(
+    "An individual customer's primary phone must be a mobile number; a landline or 400/800 number can be "
+    "added as another phone. Only fleets and companies may give just a landline.")
+LANDLINE_ALLOWED_KINDS = (CustomerKind.FLEET, CustomerKind.COMPANY)
+
+
+def check_primary_phone_kind(customer_kind: str | None, phone_kind: str | None) -> None:
+    """Refuse a landline or 400/800 number as an individual's primary phone (R-CUS-1)."""
+    if phone_kind and phone_kind != PhoneKind.MOBILE and (customer_kind or CustomerKind.PERSON) \
+            not in LANDLINE_ALLOWED_KINDS:
+        raise ValidationError(str(PERSON_NEEDS_MOBILE), code="person_needs_mobile")
 
 
 def check_resident_id(raw: str | None) -> str:

@@ -22,7 +22,7 @@ from ..models import (
     VehicleModel,
     WarrantyPolicy,
 )
-from ..validation import check_phone, check_plate, check_resident_id, check_vin
+from ..validation import check_phone, check_plate, check_primary_phone_kind, check_resident_id, check_vin
 
 
 class AddressInputSerializer(serializers.Serializer):
@@ -76,13 +76,18 @@ class CustomerSerializer(ScopedRelatedMixin, serializers.ModelSerializer):
         except serializers.ValidationError as exc:
             errors = dict(exc.detail)
         numbers = data.get("phone_numbers") if hasattr(data, "get") else None
-        messages = []
+        messages, kinds = [], []
         for number in numbers if isinstance(numbers, list) else []:
             try:
                 if isinstance(number, str) and number.strip():
-                    check_phone(number)
+                    kinds.append(check_phone(number)["kind"])
             except DjangoValidationError as exc:
                 messages.extend(m for m in exc.messages if m not in messages)
+        if kinds and not messages and self.instance is None:
+            try:  # the first number is the primary: an individual's is a mobile (R-CUS-1)
+                check_primary_phone_kind(data.get("kind"), kinds[0])
+            except DjangoValidationError as exc:
+                messages.extend(exc.messages)
         if messages:
             errors["phones"] = messages
         if errors:

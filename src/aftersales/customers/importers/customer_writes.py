@@ -38,6 +38,8 @@ class CustomerNumbers:
 
     def fill(self, df: pl.DataFrame, chunk: int) -> pl.DataFrame:
         df = df.with_columns(pl.col("code").cast(pl.String))  # a chunk of only new rows reads back as Null
+        if "mobile_kind" not in df.columns:  # rows checked before a landline could be primary
+            df = df.with_columns(pl.lit("mobile").alias("mobile_kind"))
         fresh = df.filter(pl.col("code").is_null())
         if not fresh.height:
             return df
@@ -69,7 +71,7 @@ class CustomerWrites:
 
     STAGE = {
         "row": "bigint", "code": "text", "kind": "text", "name": "text", "initials": "text", "mobile": "text",
-        "mobile_rev": "text", "other": "text", "other_kind": "text", "other_rev": "text", "resident_id": "text",
+        "mobile_rev": "text", "mobile_kind": "text", "other": "text", "other_kind": "text", "other_rev": "text", "resident_id": "text",
         "province": "text", "city": "text", "district": "text", "address": "text", "person_in_charge": "text",
         "dealer_id": "bigint", "region_id": "bigint", "source": "text", "tags": "text", "notes": "text",
     }
@@ -218,7 +220,7 @@ class CustomerWrites:
         mobiles = df.filter(col("mobile").is_not_null())
         p = copy_into(connection, CustomerPhone, mobiles, {
             "customer_id": col("__id"), "number": col("mobile"), "digits_reversed": col("mobile_rev").fill_null(""),
-            "kind": pl.lit("mobile"), "is_primary": pl.lit("t"),
+            "kind": col("mobile_kind").fill_null("mobile"), "is_primary": pl.lit("t"),
         }, now=now)
         others = df.filter(col("other").is_not_null() & (col("other") != col("mobile").fill_null("")))
         p += copy_into(connection, CustomerPhone, others, {
@@ -265,7 +267,8 @@ class CustomerWrites:
         no_primary = "(1 = 1)" if not updated else (
             f"NOT EXISTS (SELECT 1 FROM {phone} p WHERE p.customer_id = c.id AND p.is_primary)")  # noqa: S608
         phones = insert_select(connection, CustomerPhone, {
-            "customer_id": "c.id", "number": "s.mobile", "digits_reversed": "s.mobile_rev", "kind": "'mobile'",
+            "customer_id": "c.id", "number": "s.mobile", "digits_reversed": "s.mobile_rev",
+            "kind": "COALESCE(s.mobile_kind, 'mobile')",
             "is_primary": no_primary,
         }, source=f"{stage} s JOIN {cust} c ON c.code = s.code")
         phones += insert_select(connection, CustomerPhone, {

@@ -20,7 +20,10 @@ from .. import import_scope
 from ..choices import CustomerKind, CustomerSource
 from ..models import Customer, CustomerAddress, CustomerPhone
 from ..services import name_initials
+from ..validation import LANDLINE_ALLOWED_KINDS, PERSON_NEEDS_MOBILE
 from .customer_writes import CustomerWrites
+
+DUPLICATE_PHONE = gettext_lazy("The same phone number appears more than once in the file.")
 
 
 def initials_column(names: pl.Series) -> pl.Series:
@@ -35,6 +38,24 @@ def initials_column(names: pl.Series) -> pl.Series:
     return names.replace_strict(uniq, ini, default=None, return_dtype=pl.String)
 
 
+def landline_allowed() -> pl.Expr:
+    """The row's customer type may give a landline or 400/800 number as its only phone (R-CUS-1)."""
+    return pl.col("_kind").is_in([str(k) for k in LANDLINE_ALLOWED_KINDS]).fill_null(False)
+
+
+def primary_phone_columns(df: pl.DataFrame) -> pl.DataFrame:
+    """``_primary`` / ``_pkind`` / ``_pnsn``: the customer's primary phone.  It is the 手机 cell; a
+    fleet or company may leave that empty and give only 其他电话 (``_use_other``), an individual
+    may not (issue 8 item 9)."""
+    use_other = pl.col("mobile").is_null() & landline_allowed() & pl.col("_other").is_not_null()
+    return df.with_columns(
+        pl.when(use_other).then(pl.col("_other")).otherwise(pl.col("_mobile")).alias("_primary"),
+        pl.when(use_other).then(pl.col("_okind")).otherwise(pl.col("_mkind")).alias("_pkind"),
+        pl.when(use_other).then(pl.col("_onsn")).otherwise(pl.col("_mnsn")).alias("_pnsn"),
+        use_other.alias("_use_other"),
+    )
+
+
 class CustomerImporter(CustomerWrites, BaseImporter):
     kind = "customers"
     label = gettext_lazy("customers")
@@ -47,7 +68,9 @@ class CustomerImporter(CustomerWrites, BaseImporter):
                aliases=("customer no.",)),
         Column("kind", "客户类型", example="个人", aliases=("customer type",)),
         Column("name", "姓名", required=True, example="张伟"),
-        Column("mobile", "手机", required=True, example="13812345678", aliases=("mobile",)),
+        Column("mobile", "手机", required=True, example="13812345678", aliases=("mobile",),
+               help=gettext_lazy("The primary phone. An individual's must be a mobile; a fleet or company may give a "
+                                 "landline or 400/800 number here, or only in “其他电话”.")),
         Column("other_phone", "其他电话", example="010-62345678"),
         Column("resident_id", "证件号码", example="", aliases=("身份证号", "resident id")),
         Column("province", "省", example="北京"),
@@ -84,6 +107,7 @@ class CustomerImporter(CustomerWrites, BaseImporter):
             V.choice(pl.col("source"), CustomerSource, CustomerSource.IMPORT).alias("_source"),
             pl.col("code").str.to_uppercase().alias("_code"),
         )
+        df = primary_phone_columns(df)
         dealer_ids = lookup_codes(df["dealer_code"].fill_null(""), ctx["dealers"])
         city_ids = df["city"].fill_null("").replace_strict(list(ctx["cities"]), list(ctx["cities"].values()),
                                                            default=None, return_dtype=pl.Int64)
@@ -91,29 +115,32 @@ class CustomerImporter(CustomerWrites, BaseImporter):
         df = df.with_columns(
             dealer_ids.alias("_dealer_id"), city_ids.alias("_region_id"),
             dup.check("code", df["_code"]).alias("_dup_code"),
-            dup.check("mobile", df["_mobile"]).alias("_dup_mobile"),
+            dup.check("mobile", df["_primary"]).alias("_dup_mobile"),
         )
         df = import_scope.customer_code_columns(df, ctx.get("job"))
         # A mobile already stored for another of the user's customers: an existing customer is
         # updated only by number.  Other stores' numbers are neither taken nor named (issue 7 item 2).
         owner_code = NULL
         if ctx["has_phones"]:
-            found = existing(import_scope.phones_for(ctx.get("job")), "number", df["_mobile"], extra="customer__code")
+            found = existing(import_scope.phones_for(ctx.get("job")), "number", df["_primary"], extra="customer__code")
             if found.height:
                 found = found.unique("number")
-                df = df.join(found.rename({"number": "_mobile", "customer__code": "_owner_code"}), on="_mobile",
+                df = df.join(found.rename({"number": "_primary", "customer__code": "_owner_code"}), on="_primary",
                              how="left")
                 owner_code = pl.col("_owner_code")
         mobile_taken = owner_code.is_not_null() & (pl.col("_code").is_null() | (pl.col("_code") != owner_code))
+        in_other = pl.col("_use_other")  # the primary phone came from 其他电话 (a fleet or company)
+        taken = V.fmt(_("This phone number already belongs to customer %(code)s."), code=owner_code)
         checks = [
             required("name"), too_long("name", 100),
-            required("mobile"),
+            err("mobile", pl.col("mobile").is_null() & ~in_other, _("Required; this cell is empty.")),
             err("mobile", pl.col("mobile").is_not_null() & pl.col("_merr").is_not_null(), pl.col("_merr")),
-            err("mobile", pl.col("_mkind").is_not_null() & (pl.col("_mkind") != "mobile"),
-                _("This is not a mobile number; put landlines in “其他电话”.")),
-            err("mobile", pl.col("_dup_mobile"), _("The same mobile number appears more than once in the file.")),
-            err("mobile", mobile_taken, V.fmt(_("This mobile number already belongs to customer %(code)s."),
-                                              code=owner_code)),
+            err("mobile", pl.col("_mkind").is_not_null() & (pl.col("_mkind") != "mobile") & ~landline_allowed(),
+                str(PERSON_NEEDS_MOBILE)),
+            err("mobile", pl.col("_dup_mobile") & ~in_other, DUPLICATE_PHONE),
+            err("other_phone", pl.col("_dup_mobile") & in_other, DUPLICATE_PHONE),
+            err("mobile", mobile_taken & ~in_other, taken),
+            err("other_phone", mobile_taken & in_other, taken),
             err("other_phone", pl.col("other_phone").is_not_null() & pl.col("_oerr").is_not_null(), pl.col("_oerr")),
             err("resident_id", pl.col("resident_id").is_not_null() & pl.col("_rerr").is_not_null(), pl.col("_rerr")),
             err("code", pl.col("code").is_not_null() & ~pl.col("_code").str.contains(r"^[A-Z0-9][A-Z0-9_-]{0,39}$"),
@@ -142,9 +169,10 @@ class CustomerImporter(CustomerWrites, BaseImporter):
             pl.col(ROW), pl.col(ERRORS),
             pl.col("_code").alias("code"),  # empty for new customers: numbered when applied
             pl.col("_kind").alias("kind"), pl.col("name"),
-            pl.col("_mobile").alias("mobile"), pl.col("_mnsn").str.reverse().alias("mobile_rev"),
-            pl.col("_other").alias("other"), pl.col("_okind").alias("other_kind"),
-            pl.col("_onsn").str.reverse().alias("other_rev"),
+            pl.col("_primary").alias("mobile"), pl.col("_pnsn").str.reverse().alias("mobile_rev"),
+            pl.col("_pkind").alias("mobile_kind"),
+            pl.when(in_other).then(NULL).otherwise(pl.col("_other")).alias("other"),
+            pl.col("_okind").alias("other_kind"), pl.col("_onsn").str.reverse().alias("other_rev"),
             pl.col("_rid").replace("", None).alias("resident_id"),
             "province", "city", "district", "address", "person_in_charge",
             pl.col("_dealer_id").alias("dealer_id"), pl.col("_region_id").alias("region_id"),

@@ -21,14 +21,14 @@ from aftersales.core.exceptions import ServiceError
 from aftersales.core.scoping import check_references, foreign_references
 from aftersales.core.validation import FieldErrors
 
-from ..choices import CustomerKind
+from ..choices import CustomerKind, PhoneKind
 from ..lookup import index as lookup
 from ..models import (
     Customer,
     CustomerAddress,
     CustomerPhone,
 )
-from ..validation import check_phone, check_resident_id
+from ..validation import check_phone, check_primary_phone_kind, check_resident_id
 
 ARCHIVE_WORKING_DAYS = 2  # working days of the owning dealer's calendar (R-CUS-3, ADR 0008)
 
@@ -137,8 +137,13 @@ def customer_create(*, actor, data: dict, phones: list | None = None, addresses:
     if not rows and "phones" not in errors:
         errors.add("phones", _("Enter at least one phone number."))
     data.setdefault("first_visit_at", timezone.now())
+    primary = next((r for r in rows if r["is_primary"]), rows[0] if rows else None)
+    if primary is not None:
+        # An individual needs a mobile as primary phone; a fleet or company may give a landline.
+        with errors.collect("phones"):
+            check_primary_phone_kind(data.get("kind"), primary["kind"])
     customer = Customer(**data, code="", name_initials=name_initials(data.get("name", "")),
-                        primary_phone=next((r["number"] for r in rows if r["is_primary"]), rows[0]["number"] if rows else ""))
+                        primary_phone=primary["number"] if primary else "")
     errors.full_clean(customer, exclude=["code", "primary_phone"])
     for address in addresses or []:
         _check_address(address, errors)
@@ -209,6 +214,11 @@ def customer_update(customer: Customer, *, actor, data: dict, m2m: dict | None =
                                                         "archive_completed_at", "phones", "addresses"}}
     errors = FieldErrors()
     _check_resident_id(data, errors)
+    if data.get("kind") and data["kind"] != customer.kind:
+        # Becoming an individual needs a mobile as primary phone (R-CUS-1, issue 8 item 9).
+        primary = CustomerPhone.objects.filter(customer=customer, is_primary=True).values_list("kind", flat=True).first()
+        with errors.collect("kind"):
+            check_primary_phone_kind(data["kind"], primary)
     if errors:  # report the other fields' errors with it, not one at a time
         errors.full_clean(with_changes(customer, data))
         errors.raise_if_any()
@@ -226,6 +236,11 @@ def phone_add(*, actor, customer: Customer, number: str, label: str = "", make_p
     if CustomerPhone.objects.filter(customer=customer, number=row["number"]).exists():
         raise ValidationError({"number": [_("This number is already on file for this customer.")]})
     first = not CustomerPhone.objects.filter(customer=customer).exists()
+    if make_primary or first:
+        try:
+            check_primary_phone_kind(customer.kind, row["kind"])
+        except ValidationError as exc:
+            raise ValidationError({"number": exc.messages}) from None
     phone = CustomerPhone(customer=customer, label=label, is_primary=False, **row)
     phone.full_clean(exclude=["customer"])
     phone.save()
@@ -244,6 +259,13 @@ def phone_remove(*, actor, phone: CustomerPhone) -> None:
     if not others:
         raise ServiceError(_("A customer needs at least one phone number; add another one first."),
                            field="number", code="last_phone")
+    if phone.is_primary:
+        # The next primary: a mobile first, so an individual keeps one (R-CUS-1).
+        others.sort(key=lambda p: p.kind != PhoneKind.MOBILE)
+        try:
+            check_primary_phone_kind(customer.kind, others[0].kind)
+        except ValidationError as exc:
+            raise ServiceError(exc.messages[0], field="number", code="person_needs_mobile") from None
     audit.record(actor=actor, action="customers.phone.removed", obj=phone, changes={"number": [phone.number, None]})
     was_primary = phone.is_primary
     phone.delete()
@@ -254,6 +276,10 @@ def phone_remove(*, actor, phone: CustomerPhone) -> None:
 
 @transaction.atomic
 def phone_set_primary(*, actor, phone: CustomerPhone) -> CustomerPhone:
+    try:
+        check_primary_phone_kind(phone.customer.kind, phone.kind)
+    except ValidationError as exc:
+        raise ServiceError(exc.messages[0], field="number", code="person_needs_mobile") from None
     _set_primary_phone(phone.customer, actor=actor, phone=phone)
     return phone
 
