@@ -151,6 +151,44 @@ def test_many_clocks_in_one_run_each_fire_their_own_levels(ladder, owner, monkey
     assert due["c4"] == "2025-10-10 15:30"  # 7 h + 7.5 h (10-09) + 5.5 h: 08:30–12:00 3.5 h, 13:30 + 2 h
 
 
+def test_many_levels_for_one_person_in_one_run_arrive_as_one_digest(ladder, owner):
+    """Five of one owner's clocks cross the 50 % level in the same run (after a holiday): five escalation
+    rows, but one inbox line and one e-mail listing the five, not five of each (ADR 0008, "Digest");
+    a run again sends nothing."""
+    from django.utils import translation
+
+    other = get_user_model().objects.create_user("sla-single", password="x", email="single@example.com")
+    for i in range(5):
+        clocks.start_clock(obj=owner, name=f"工单{i}", calendar="head-office", target=timedelta(hours=4),
+                           ladder=ladder, owner=owner, at=at("2025-09-30 09:00"))
+    clocks.start_clock(obj=other, name="单个", calendar="head-office", target=timedelta(hours=40),
+                       ladder=ladder, owner=other, at=at("2025-09-30 09:00"))
+    # 10.5 working hours by 10-09 12:00 (see above): the 4 h clocks warn (2 h) and breach (4 h); the 40 h
+    # one has not reached its warning (20 h): the other person gets nothing yet.
+    with translation.override("zh-hans"):
+        clocks.escalate_due(now=at("2025-10-09 12:00"))
+    assert SlaEscalation.objects.filter(clock__owner=owner).count() == 10  # 5 warnings + 5 breaches
+    lines = list(Notification.objects.filter(recipient=owner))
+    assert len(lines) == 1
+    assert lines[0].title == "服务时限提醒：10 项需要处理（已超时 5 项，预警 5 项）"
+    assert all(f"工单{i}" in lines[0].body for i in range(5))
+    assert lines[0].level == "danger"
+    assert OutboxMessage.objects.filter(to="owner@example.com").count() == 1
+    assert not Notification.objects.filter(recipient=other).exists()
+    clocks.escalate_due(now=at("2025-10-09 12:30"))
+    assert Notification.objects.filter(recipient=owner).count() == 1
+    assert OutboxMessage.objects.filter(to="owner@example.com").count() == 1
+
+
+def test_three_levels_for_one_person_still_arrive_one_by_one(ladder, owner):
+    for i in range(3):
+        clocks.start_clock(obj=owner, name=f"c{i}", calendar="head-office", target=timedelta(hours=12),
+                           ladder=ladder, owner=owner, at=at("2025-09-30 09:00"))
+    clocks.escalate_due(now=at("2025-10-09 12:00"))  # 10.5 h of 12: each clock warns (6 h), none breaches
+    assert Notification.objects.filter(recipient=owner).count() == 3
+    assert OutboxMessage.objects.filter(to="owner@example.com").count() == 3
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_job_runs_at_the_same_time_fire_each_level_once():
