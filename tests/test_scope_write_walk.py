@@ -200,7 +200,7 @@ def test_creates_and_edits_refuse_the_other_dealers_rows(harness, client):
     world, users, tokens, objects = harness
     walks = write_walks()
     assert len(walks) >= 20, len(walks)
-    failures, succeeded, field_walks = [], set(), 0
+    failures, succeeded, field_walks, forged_fields = [], set(), 0, set()
     for walk in walks:
         label = walk.model._meta.label
         needed = perm(walk.model, "add" if walk.kind == "create" else "change")
@@ -215,6 +215,7 @@ def test_creates_and_edits_refuse_the_other_dealers_rows(harness, client):
             fields = (_serializer_fields if walk.api else _form_fields)(walk, user, instance)
             for name, target in targets.items():
                 field_walks += 1
+                forged_fields.add((walk.route.key, name))
                 forged = _pointing(values, name, objects[target][other], _is_many(fields[name]))
                 before = fingerprint()
                 response = _send(client, walk, _url(walk, instance), forged, tokens[role])
@@ -250,6 +251,7 @@ def test_creates_and_edits_refuse_the_other_dealers_rows(harness, client):
         client.logout()
     unproven = sorted({w.route.key for w in walks} - succeeded)
     print(f"\ncreate/edit walk: {len(walks)} walks on {len({w.route.key for w in walks})} routes, "
-          f"{field_walks} forged foreign keys sent, {len(succeeded)} routes proven by an own-rows success")
+          f"{len(forged_fields)} scoped foreign-key fields, {field_walks} forged requests over {len(WRITERS)} roles, "
+          f"{len(succeeded)} routes proven by an own-rows success")
     assert failures == [], "\n".join(failures)
     assert unproven == [], "creates/edits that never succeeded with own rows (the walk proves nothing):\n" + "\n".join(unproven)
