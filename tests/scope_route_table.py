@@ -54,6 +54,8 @@ TABLE: dict[str, list[Spec]] = {
     # Fragment search stays inside the user's scope (DESIGN.md): the other store's name is not found.
     "customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
     "api/customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
+    # --- tickets: transfer is a POST beside the generic pages ----------------------------------------
+    "tickets/tickets/<int:pk>/transfer/": [Spec("action", "tickets.Ticket")],
     # --- notifications -----------------------------------------------------------------------------
     "notifications/suppressions/<int:pk>/lift/": [
         Spec("detail", "notifications.Suppression", None), Spec("action", "notifications.Suppression")],
@@ -142,6 +144,7 @@ ALLOWED: dict[str, str] = {
     "api/parts/": "DRF router root: links only",
     "api/customers/": "DRF router root: links only",
     "api/imports/": "DRF router root: links only",
+    "api/tickets/": "DRF router root: links only",
     "api/customers/lookup/ping/": "authentication and permission only, returns {ok: true}",
     "api/notifications/sms/replies/": "gateway callback, authenticated by the gateway's secret, not by a user",
     "api/notifications/sms/receipts/": "gateway callback, authenticated by the gateway's secret, not by a user",

@@ -167,7 +167,7 @@ def _markers(label: str, obj) -> list[str]:
         return [obj.contact, mask_contact(obj.contact)]
     fieldname = {"org.Department": "name", "org.StaffProfile": "display_name", "customers.CustomerDocument": "title",
                  "core.ImportJob": "original_filename", "core.ExportRequest": "reason",
-                 "notifications.OutboxMessage": "subject"}[label]
+                 "notifications.OutboxMessage": "subject", "tickets.Ticket": "number"}[label]
     return [getattr(obj, fieldname)]
 
 
