@@ -11,11 +11,11 @@ writes audit events carrying ``customer_id`` / ``vehicle_id``.
 """
 
 from .catalogue import (
-    maintenance_plan_update,
     part_term_set,
     vehicle_model_create,
+    vehicle_model_part_term_set,
+    vehicle_model_terms_save,
     vehicle_model_update,
-    warranty_policy_update,
 )
 from .customers import (
     ARCHIVE_WORKING_DAYS,
@@ -59,9 +59,8 @@ __all__ = [
     "REVEALABLE_FIELDS", "REVEAL_PERMISSION", "address_add", "address_update", "change_owner",
     "customer_create", "customer_number", "customer_update", "document_create", "document_update",
     "export_customer_data", "export_needs_approval", "log_personal_data_list_view",
-    "log_personal_data_view", "maintenance_plan_update", "missing_archive_fields", "name_initials",
+    "log_personal_data_view", "missing_archive_fields", "name_initials",
     "normalise_phone_row", "part_term_set", "phone_add", "phone_remove", "phone_set_primary",
     "receive_vehicle", "record_mileage", "refresh_archive_state", "reveal_personal_data",
-    "set_key_part_lot", "vehicle_create", "vehicle_model_create", "vehicle_model_update",
-    "vehicle_update", "warranty_policy_update",
-]
+    "set_key_part_lot", "vehicle_create", "vehicle_model_create", "vehicle_model_part_term_set", "vehicle_model_terms_save", "vehicle_model_update",
+    "vehicle_update", ]

@@ -38,16 +38,30 @@ def vehicle_model_update(model: VehicleModel, *, actor, data: dict, m2m: dict | 
                                        action="customers.vehiclemodel.updated")
 
 
-def warranty_policy_update(policy: WarrantyPolicy, *, actor, data: dict, m2m: dict | None = None,
-                           expected_version: int | None = None) -> WarrantyPolicy:
-    return core_services.update_object(policy, actor=actor, data=data, expected_version=expected_version,
-                                       action="customers.warrantypolicy.updated")
+@transaction.atomic
+def vehicle_model_terms_save(*, actor, model: VehicleModel, which: str, data: dict,
+                             expected_version: int | None = None) -> WarrantyPolicy | MaintenancePlan:
+    """Save the model's warranty policy (``which="policy"``) or maintenance plan (``"plan"``). A model
+    made outside ``vehicle_model_create`` (the Django admin, a database load) may lack them: the first
+    save creates the row, audited like any other, instead of the terms page failing."""
+    model_cls, created, updated = {
+        "policy": (WarrantyPolicy, "customers.warrantypolicy.created", "customers.warrantypolicy.updated"),
+        "plan": (MaintenancePlan, "customers.maintenanceplan.created", "customers.maintenanceplan.updated"),
+    }[which]
+    current = model_cls.objects.filter(vehicle_model=model).first()
+    if current is None:
+        return core_services.create_object(model_cls, actor=actor, data={"vehicle_model": model, **data}, action=created)
+    return core_services.update_object(current, actor=actor, data=data, expected_version=expected_version,
+                                       action=updated)
 
 
-def maintenance_plan_update(plan: MaintenancePlan, *, actor, data: dict, m2m: dict | None = None,
-                            expected_version: int | None = None) -> MaintenancePlan:
-    return core_services.update_object(plan, actor=actor, data=data, expected_version=expected_version,
-                                       action="customers.maintenanceplan.updated")
+@transaction.atomic
+def vehicle_model_part_term_set(*, actor, model: VehicleModel, category: str, months: int, km: int) -> PartWarrantyTerm:
+    """A per-part term of the model's policy; a model without a policy gets one with the defaults in
+    the same transaction (a refused term leaves neither behind)."""
+    policy = (WarrantyPolicy.objects.filter(vehicle_model=model).first()
+              or vehicle_model_terms_save(actor=actor, model=model, which="policy", data={}))
+    return part_term_set(actor=actor, policy=policy, category=category, months=months, km=km)
 
 
 @transaction.atomic

@@ -166,3 +166,31 @@ def test_returned_receipt_is_uploaded_searchable_and_counted(make_customer, make
     client.force_login(make_user("dealer", dealer_b))
     assert client.get(scan_url).status_code == 404
     assert client.get(latest_url).status_code == 404
+
+
+def test_terms_page_of_a_model_made_without_terms_saves_them(client, admin_user):
+    """A vehicle model made outside the service (the Django admin, a database load) has no warranty
+    policy or maintenance plan: its terms page shows the defaults (36 months) instead of a server
+    error, and the first save creates the policy, audited; a bad term changes nothing."""
+    from aftersales.core.models import AuditEvent
+    from aftersales.customers.models import MaintenancePlan, PartWarrantyTerm, VehicleModel, WarrantyPolicy
+
+    bare = VehicleModel.objects.create(code="T-BARE", name="裸车型")
+    url = reverse("customers:vehiclemodel_terms", args=[bare.pk])
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="policy-vehicle_months"' in response.content.decode() and 'value="36"' in response.content.decode()
+    bad = client.post(url, {"form": "term", "term-category": "battery", "term-months": "", "term-km": "150000"})
+    assert bad.status_code == 400
+    assert not WarrantyPolicy.objects.filter(vehicle_model=bare).exists()
+    saved = client.post(url, {"form": "policy", "policy-vehicle_months": "48", "policy-vehicle_km": "100000",
+                              "policy-sanbao_months": "24", "policy-sanbao_km": "50000"})
+    assert saved.status_code == 302
+    policy = WarrantyPolicy.objects.get(vehicle_model=bare)
+    assert policy.vehicle_months == 48
+    assert AuditEvent.objects.filter(action="customers.warrantypolicy.created", object_id=policy.pk).exists()
+    assert client.post(url, {"form": "term", "term-category": "battery", "term-months": "96",
+                             "term-km": "150000"}).status_code == 302
+    assert PartWarrantyTerm.objects.get(policy__vehicle_model=bare).months == 96
+    assert not MaintenancePlan.objects.filter(vehicle_model=bare).exists()  # the plan waits for its own save

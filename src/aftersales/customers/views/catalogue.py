@@ -21,7 +21,7 @@ from aftersales.core.views.generic import (
 )
 
 from .. import filtersets, forms, selectors, services, tables
-from ..models import VehicleModel
+from ..models import MaintenancePlan, VehicleModel, WarrantyPolicy
 
 
 class VehicleModelListView(ObjectListView):
@@ -70,16 +70,23 @@ class VehicleModelTermsView(LoginRequiredMixin, PermissionRequiredMixin, Templat
     def model(self):
         return get_object_or_404(selectors.vehicle_model_list(user=self.request.user), pk=self.kwargs["pk"])
 
+    @staticmethod
+    def terms(model):
+        """The model's policy and plan, or unsaved ones with the defaults when a model made outside the
+        service lacks them (a missing reverse one-to-one raises an AttributeError subclass); the first
+        save creates them."""
+        return (getattr(model, "warranty_policy", None) or WarrantyPolicy(vehicle_model=model),
+                getattr(model, "maintenance_plan", None) or MaintenancePlan(vehicle_model=model))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         model = kwargs.get("object") or self.model()
         user = self.request.user
+        policy, plan = self.terms(model)
         ctx.update(
             object=model, title=_("Warranty and maintenance of %(model)s") % {"model": model},
-            policy_form=kwargs.get("policy_form") or forms.WarrantyPolicyForm(instance=model.warranty_policy, user=user,
-                                                                              prefix="policy"),
-            plan_form=kwargs.get("plan_form") or forms.MaintenancePlanForm(instance=model.maintenance_plan, user=user,
-                                                                           prefix="plan"),
+            policy_form=kwargs.get("policy_form") or forms.WarrantyPolicyForm(instance=policy, user=user, prefix="policy"),
+            plan_form=kwargs.get("plan_form") or forms.MaintenancePlanForm(instance=plan, user=user, prefix="plan"),
             term_form=kwargs.get("term_form") or forms.PartWarrantyTermForm(user=user, prefix="term"),
         )
         return ctx
@@ -93,22 +100,23 @@ class VehicleModelTermsView(LoginRequiredMixin, PermissionRequiredMixin, Templat
             if form.is_valid():
                 cd = form.cleaned_data
                 try:
-                    services.part_term_set(actor=user, policy=model.warranty_policy, category=cd["category"],
-                                           months=cd["months"], km=cd["km"])
+                    services.vehicle_model_part_term_set(actor=user, model=model, category=cd["category"],
+                                                         months=cd["months"], km=cd["km"])
                     return HttpResponseRedirect(model.get_absolute_url())
                 except ValidationError as exc:
                     add_errors(form, exc)
             return self.render_to_response(self.get_context_data(object=model, term_form=form), status=400)
+        policy, plan = self.terms(model)
         if which == "plan":
-            form = forms.MaintenancePlanForm(request.POST, instance=model.maintenance_plan, user=user, prefix="plan")
-            service, key = services.maintenance_plan_update, "plan_form"
+            form, key = forms.MaintenancePlanForm(request.POST, instance=plan, user=user, prefix="plan"), "plan_form"
         else:
-            form = forms.WarrantyPolicyForm(request.POST, instance=model.warranty_policy, user=user, prefix="policy")
-            service, key = services.warranty_policy_update, "policy_form"
+            which = "policy"
+            form, key = forms.WarrantyPolicyForm(request.POST, instance=policy, user=user, prefix="policy"), "policy_form"
         if form.is_valid():
             data, _m2m = form.service_data()
             try:
-                service(form.instance, actor=user, data=data, expected_version=form.cleaned_data.get("version"))
+                services.vehicle_model_terms_save(actor=user, model=model, which=which, data=data,
+                                                  expected_version=form.cleaned_data.get("version"))
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(model.get_absolute_url())
             except ValidationError as exc:
