@@ -10,7 +10,7 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.org.workload import register_open_work_counter
 
-        from . import events, nav, page_actions, roles, timeline, work_items  # noqa: F401  (each registers on import)
+        from . import events, nav, page_actions, roles, seed, timeline, work_items  # noqa: F401  (each registers on import)
         from .workload import open_tickets_per_owner
 
         register_open_work_counter("tickets.open", open_tickets_per_owner)

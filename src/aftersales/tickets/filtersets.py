@@ -1,11 +1,13 @@
 """One FilterSet for the ticket list, used by the page and the API (R-TKT-1)."""
 
 import django_filters
+import django_filters.fields
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.core.filtersets import ScopedChoicesMixin, SearchFilterSet
+from aftersales.core.timelines import actor_name
 from aftersales.org.models import Organisation
 
 from . import selectors
@@ -27,6 +29,17 @@ def ticket_handlers():
             .select_related("staff_profile").distinct().order_by("staff_profile__display_name", "username"))
 
 
+class HandlerField(django_filters.fields.ModelChoiceField):
+    """A person by the name colleagues know them by (the staff name), never the login name."""
+
+    def label_from_instance(self, user):
+        return actor_name(user)
+
+
+class HandlerFilter(django_filters.ModelChoiceFilter):
+    field_class = HandlerField
+
+
 class TicketFilterSet(ScopedChoicesMixin, SearchFilterSet):
     scoped_filters = ("organisation",)
     search_fields = ("number", "customer__name", "vehicle__plate", "location")
@@ -34,7 +47,7 @@ class TicketFilterSet(ScopedChoicesMixin, SearchFilterSet):
     state = django_filters.ChoiceFilter(choices=QUEUE_CHOICES, method="in_state", label=_("Queue"))
     kind = django_filters.ChoiceFilter(choices=TicketKind.choices, label=_("Ticket type"))
     priority = django_filters.ChoiceFilter(choices=TicketPriority.choices, label=_("Priority"))
-    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label=_("Ticket owner"))
+    owner = HandlerFilter(queryset=get_user_model().objects.none(), label=_("Ticket owner"))
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(),
                                                     label=_("Handling organisation"))
 

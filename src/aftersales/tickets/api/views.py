@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aftersales.core.api.transitions import REFUSALS, TransitionActionsMixin
+from aftersales.core.api.transitions import TransitionActionsMixin
 from aftersales.core.api.views import ScopedModelViewSet
 
 from .. import filtersets, selectors, services
@@ -24,7 +24,7 @@ class TicketViewSet(TransitionActionsMixin, ScopedModelViewSet):
     update_service = services.ticket_update
     ordering_fields = ["created_at", "number", "status", "kind"]
 
-    @extend_schema(request=serializers.TransferSerializer, responses={200: serializers.TicketSerializer, **REFUSALS})
+    @extend_schema(request=serializers.TransferSerializer, responses=serializers.TicketSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         ticket = self.get_object()

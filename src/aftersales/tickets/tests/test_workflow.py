@@ -200,3 +200,16 @@ def test_duplicate_guard_on_the_intake_page(world, client):
     created = client.post(f"/tickets/tickets/new/?customer={customer.pk}", {**form, "allow_duplicate": "True"})
     assert created.status_code == 302
     assert Ticket.objects.filter(customer=customer).count() == 2
+
+
+def test_dealer_b_never_sees_dealer_a_tickets_and_a_handling_dealer_sees_its_own(world, api_client):
+    """ADR 0021: a dealer sees the tickets of its customers and the tickets handled at it."""
+    of_a = new_ticket(world, customer=make_customer(world.dealer_a))  # handled at head office
+    handed_to_b = new_ticket(world, customer=make_customer(world.dealer_a), organisation=world.dealer_b)
+    api_client.force_authenticate(world.user("dealer_b"))
+    listed = {row["id"] for row in api_client.get("/api/tickets/tickets/").json()["results"]}
+    assert listed == {handed_to_b.pk}
+    assert api_client.get(f"/api/tickets/tickets/{of_a.pk}/").status_code == 404
+    api_client.force_authenticate(world.user("dealer"))
+    listed = {row["id"] for row in api_client.get("/api/tickets/tickets/").json()["results"]}
+    assert listed == {of_a.pk, handed_to_b.pk}
