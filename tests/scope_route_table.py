@@ -54,6 +54,13 @@ TABLE: dict[str, list[Spec]] = {
     # Fragment search stays inside the user's scope (DESIGN.md): the other store's name is not found.
     "customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
     "api/customers/lookup/": [Spec("list", "customers.Customer", query="?q={name}")],
+    # Form pickers (issue 8 item 6) search inside the scope: the other store's customer or dealer is
+    # never offered; vehicles and parts are walked by the pickers' own tests.
+    "pick/<slug:kind>/": [
+        Spec("list", "customers.Customer", query="?q={name}", kwargs={"kind": "customers"}),
+        Spec("list", "org.Organisation", query="?q={name}", kwargs={"kind": "organisations"}),
+        Spec("covered", test="tests/test_pickers.py::test_vehicle_picker_stays_in_scope"),
+        Spec("covered", test="tests/test_pickers.py::test_part_picker_finds_by_number_and_name")],
     # --- tickets: transfer is a POST beside the generic pages ----------------------------------------
     "tickets/tickets/<int:pk>/transfer/": [Spec("action", "tickets.Ticket")],
     # --- notifications -----------------------------------------------------------------------------

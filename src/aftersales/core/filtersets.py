@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_filters.utils import label_for_filter
 
+from .pickers import PickerField, picker_for_model, use_pickers
+
 
 class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
     """Yes / no filter whose empty choice reads "Any" rather than "Unknown"."""
@@ -52,6 +54,13 @@ class StyledFilterSet(django_filters.FilterSet):
         for f in self.filters.values():
             if isinstance(f, django_filters.BooleanFilter) and "widget" not in f.extra:
                 f.extra["widget"] = AnyYesNoWidget
+            elif type(f) is django_filters.ModelChoiceFilter and f.queryset is not None and not callable(f.queryset):
+                # A filter over customers, vehicles, organisations or parts is a search box, not a
+                # select of every row in scope (core/pickers, issue 8 item 6); the API reads the id.
+                kind = picker_for_model(f.queryset.model)
+                if kind is not None:
+                    f.field_class = PickerField
+                    f.extra.update(kind=kind.key, keep_typed=False)
 
     @property
     def form(self):
@@ -60,6 +69,7 @@ class StyledFilterSet(django_filters.FilterSet):
             from .forms import style_form
 
             style_form(form)
+            use_pickers(form, getattr(self.request, "user", None))
             form._styled = True
         return form
 

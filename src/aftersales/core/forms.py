@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .pickers import swap_pickers, use_pickers
 from .validators.sanity import strip_invisible
 
 #: An edit that does not say which version it started from (issue 7 item 10, R-SYS-3).
@@ -16,14 +17,19 @@ class ServiceModelForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Related fields whose choices are limited to the user's scope (the one scoping method).
     scoped_fields: tuple[str, ...] = ()
+    # Foreign keys to a model with a registered picker kind (customers, vehicles, organisations,
+    # parts) become search boxes (core/pickers); these stay plain selects.
+    plain_selects: tuple[str, ...] = ()
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        swap_pickers(self, keep=self.plain_selects)
         if user is not None:
             for name in self.scoped_fields:
                 if name in self.fields:
                     self.fields[name].queryset = self.fields[name].queryset.restrict(user)
+        use_pickers(self, user)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 strip_text_input(field)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .attachments.views import AttachmentFileView, AttachmentUploadView
+from .pickers.views import PickerView
 from .views import pages
 from .views.account import ApiTokenView
 from .views.calendar import CalendarListView
@@ -20,4 +21,5 @@ urlpatterns = [
     path("files/<int:pk>/thumbnail/", AttachmentFileView.as_view(variant="thumbnail"), name="attachment_thumbnail"),
     path("system/access-log/", pages.PersonalDataAccessListView.as_view(), name="access_log"),
     path("account/api-token/", ApiTokenView.as_view(), name="api_token"),
+    path("pick/<slug:kind>/", PickerView.as_view(), name="picker"),
 ]

@@ -11,7 +11,7 @@ class CustomersConfig(AppConfig):
         # menu, demo data step, "我的工作" items, timeline sentences, role permissions
         from aftersales.core.masking import register_person_resolver
 
-        from . import nav, presenters, roles, seed, timeline, work_items  # noqa: F401
+        from . import nav, pickers, presenters, roles, seed, timeline, work_items  # noqa: F401
 
         # Masking follows the row: personal data shows only for customers inside the user's scope.
         register_person_resolver(presenters.customers_in_scope)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import ServiceModelForm, style_form
+from aftersales.core.pickers import PickerField, use_pickers
 
 from .choices import MileageSource
 from .models import (
@@ -144,8 +145,6 @@ class VehicleForm(ServiceModelForm):
         if self.instance.pk:
             self.fields.pop("current_mileage")
             self.fields["owner"].help_text = _("Changing the owner ends the current ownership and starts a new one.")
-        if "owner" in self.fields:
-            self.fields["owner"].queryset = self.fields["owner"].queryset.only("id", "name", "code")
         self.fields["vehicle_model"].queryset = VehicleModel.objects.filter(is_active=True)
 
     def clean(self):
@@ -183,13 +182,15 @@ class MileageForm(forms.Form):
 
 
 class ChangeOwnerForm(forms.Form):
-    new_owner = forms.ModelChoiceField(label=_("New owner"), queryset=Customer.objects.none())
+    # A search box over the user's customers, never a select of all of them (issue 8 item 6).
+    new_owner = PickerField(Customer.objects.none(), kind="customers", label=_("New owner"))
     on = forms.DateField(label=_("Changed on"), required=False, widget=forms.DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_owner"].queryset = Customer.objects.restrict(user).only("id", "name", "code")
+        self.fields["new_owner"].queryset = Customer.objects.restrict(user)
+        use_pickers(self, user)
         style_form(self)
 
 
@@ -250,8 +251,6 @@ class DocumentForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = self.fields["customer"].queryset.only("id", "name", "code")
-        self.fields["vehicle"].queryset = self.fields["vehicle"].queryset.only("id", "vin", "plate")
         # The scan becomes a core attachment; its type is checked by content in the service.
         self.fields["file"] = forms.FileField(label=_("Scan"), required=False,
                                               help_text=_("Photo (JPG, PNG, GIF, WebP) or PDF."))

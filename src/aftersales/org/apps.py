@@ -11,7 +11,7 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.core.scoping import register_scope_resolver
 
-        from . import nav, seed  # noqa: F401  (menu, demo data step)
+        from . import nav, pickers, seed  # noqa: F401  (menu, form pickers, demo data step)
         from .selectors import resolve_scope
 
         register_scope_resolver(resolve_scope)

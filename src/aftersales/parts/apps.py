@@ -10,7 +10,7 @@ class PartsConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.core.registry import register_timeline_renderer
 
-        from . import nav, roles, seed, work_items  # noqa: F401  (menu, role permissions, demo data, 我的工作)
+        from . import nav, pickers, roles, seed, work_items  # noqa: F401  (menu, pickers, roles, demo data, 我的工作)
         from .timeline import render_event
 
         register_timeline_renderer("parts.", render_event)
