@@ -42,6 +42,9 @@ class TicketIntakeForm(_TicketFields):
     vehicle = VehicleChoiceField(queryset=Vehicle.objects.none(), required=False, label=_("Vehicle"))
     kind = forms.ChoiceField(choices=TicketKind.choices, widget=forms.RadioSelect, label=_("Ticket type"))
     allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The customer comes from the page that opened the intake, the vehicle from that customer's
+    # own cars: neither is a search over everything in scope (the handling organisation is a picker).
+    plain_selects = ("customer", "vehicle")
 
     class Meta:
         model = Ticket
@@ -82,6 +85,7 @@ class TicketEditForm(_TicketFields):
     """The generic edit: never the owner, the customer, the state or the number."""
 
     vehicle = VehicleChoiceField(queryset=Vehicle.objects.none(), required=False, label=_("Vehicle"))
+    plain_selects = ("vehicle",)
 
     class Meta:
         model = Ticket
