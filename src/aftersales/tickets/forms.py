@@ -24,6 +24,12 @@ class VehicleChoiceField(forms.ModelChoiceField):
         return f"{vehicle.plate or '—'} · {vehicle.vin} · {vehicle.vehicle_model}"
 
 
+class InlineRadioSelect(forms.RadioSelect):
+    """The seven kinds side by side, one click each (Bootstrap ``form-check-inline``)."""
+
+    template_name = "tickets/widgets/inline_radio.html"
+
+
 class _TicketFields(ServiceModelForm):
     def _vehicles_of(self, customer_id):
         qs = Vehicle.objects.none()
@@ -40,7 +46,7 @@ class TicketIntakeForm(_TicketFields):
                                       label=_("Customer"),
                                       error_messages={"required": _("Find the customer first (customer lookup).")})
     vehicle = VehicleChoiceField(queryset=Vehicle.objects.none(), required=False, label=_("Vehicle"))
-    kind = forms.ChoiceField(choices=TicketKind.choices, widget=forms.RadioSelect, label=_("Ticket type"))
+    kind = forms.ChoiceField(choices=TicketKind.choices, widget=InlineRadioSelect, label=_("Ticket type"))
     allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The customer comes from the page that opened the intake, the vehicle from that customer's
     # own cars: neither is a search over everything in scope (the handling organisation is a picker).
@@ -64,7 +70,6 @@ class TicketIntakeForm(_TicketFields):
             self.initial["customer"] = customer_id
         raw = self.data.get("customer") if self.is_bound else self.initial.get("customer")
         self._vehicles_of(int(raw) if str(raw or "").isdigit() else None)
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
         self.fields["description"].widget.attrs.setdefault("placeholder", _("What the customer says, in their words."))
 
     def full_clean(self):
