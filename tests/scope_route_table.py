@@ -161,3 +161,117 @@ ALLOWED: dict[str, str] = {
 ALLOWED_PREFIXES: dict[str, str] = {
     "admin/": "Django admin, superuser only",
 }
+
+
+# --- creates and edits (tests/test_scope_write_walk.py) ---------------------------------------------
+# The walk builds each payload from the form's / serializer's fields and the values of the acting
+# dealer's own row; a field that must be new on every create (unique, or checked against the
+# dealer's other rows) is written here: route key → (callable(n, objects, mine) -> values, reason).
+
+def _vin(n: int) -> str:
+    from aftersales.core.validators import vin_check_digit
+
+    body = f"LHWLK{n:04d}S0{n:06d}"[:17]
+    body = body[:8] + "0" + body[9:]
+    return body[:8] + vin_check_digit(body) + body[9:]
+
+
+def _customer_page(n, objects, mine):
+    return {"phone": f"1371234{n:04d}", "address_detail": "测试路 1 号"}
+
+
+def _vehicle(n, objects, mine):
+    return {"vin": _vin(n), "plate": f"京W{n:05d}"}
+
+
+def _code(n, objects, mine):
+    return {"code": f"W-ORG-{n}"}
+
+
+def _staff(n, objects, mine):
+    return {"employee_code": f"W-STAFF-{n}", "username": f"walk-staff-{n}"}
+
+
+def _contact(n, objects, mine):
+    return {"contact": f"1387654{n:04d}"}
+
+
+def _consent(n, objects, mine):
+    return {**_contact(n, objects, mine), "granted": "1"}
+
+
+def _department(n, objects, mine):
+    return {"name": f"走查部门{n}"}
+
+
+WRITE_PAYLOADS: dict[str, tuple] = {
+    "customers/customers/new/": (_customer_page, "a new customer needs its own primary phone and first address"),
+    "api/customers/customers/": (lambda n, o, m: {"phone_numbers": [f"1361234{n:04d}"]},
+                                 "a new customer needs its own primary phone"),
+    "customers/vehicles/new/": (_vehicle, "a VIN and a plate are unique"),
+    "api/customers/vehicles/": (_vehicle, "a VIN and a plate are unique"),
+    "org/organisations/new/": (_code, "an organisation's code is unique"),
+    "api/org/organisations/": (_code, "an organisation's code is unique"),
+    "org/departments/new/": (_department, "a department's name is unique in its organisation"),
+    "api/org/departments/": (_department, "a department's name is unique in its organisation"),
+    "org/staff/new/": (_staff, "an employee code and a login name are unique"),
+    "notifications/consents/new/": (_consent, "one decision per contact point, channel and purpose; the "
+                                    "decision is a choice of 1 / 0, not a tick box"),
+    "notifications/suppressions/new/": (_contact, "one suppression per contact point and channel"),
+}
+
+# Derived creates / edits the walk leaves out, each with its reason (none today).
+WRITE_SKIPS: dict[str, str] = {}
+
+
+# --- imports and exports (tests/test_scope_data_walk.py) ---------------------------------------------
+def _org_code(world, objects, dealer):
+    return objects["org.Organisation"][dealer].code
+
+
+def _customer_code(world, objects, dealer):
+    return objects["customers.Customer"][dealer].code
+
+
+def _customer_mobile(world, objects, dealer):
+    return objects["customers.Customer"][dealer].primary_phone.removeprefix("+86")
+
+
+def _cell(column, value_of, **blank):
+    """A forged row's cells: ``column`` names the dealer's row; ``blank`` columns are emptied (an owner
+    named by mobile only, not also by the own row's customer number)."""
+    return lambda world, objects, dealer: {column: value_of(world, objects, dealer), **blank}
+
+
+# Per import kind: column whose error is expected → callable(world, objects, dealer) -> the cells.
+IMPORT_REFERENCES: dict[str, dict] = {
+    # The number column updates an existing customer: another dealer's number would take it over.
+    "customers": {"code": _cell("code", _customer_code), "dealer_code": _cell("dealer_code", _org_code)},
+    "vehicles": {"dealer_code": _cell("dealer_code", _org_code), "owner_code": _cell("owner_code", _customer_code),
+                 "owner_mobile": _cell("owner_mobile", _customer_mobile, owner_code="")},
+}
+
+
+def _customer_row(n, world, objects, dealer):
+    return {"code": "", "mobile": f"1351234{n:04d}", "other_phone": "", "dealer_code": _org_code(world, objects, dealer)}
+
+
+def _vehicle_row(n, world, objects, dealer):
+    from aftersales.customers.models import VehicleModel
+
+    return {"vin": _vin(5000 + n), "plate": f"京V{n:05d}", "model_code": VehicleModel.objects.first().code,
+            "dealer_code": _org_code(world, objects, dealer), "owner_code": _customer_code(world, objects, dealer)}
+
+
+#: The template row's cells that must be fresh or name the importing dealer's own rows.
+IMPORT_BASE_ROWS: dict[str, object] = {"customers": _customer_row, "vehicles": _vehicle_row}
+
+#: Per export kind: the scoped model whose rows it writes (their markers must not cross dealers).
+EXPORT_MARKED: dict[str, str] = {"customers": "customers.Customer", "vehicles": "customers.Vehicle"}
+
+#: Kinds over data every organisation shares: nothing of one dealer to walk.
+SHARED_DATA_KINDS: dict[str, dict[str, str]] = {
+    "import": {"parts": "the parts catalogue and its suppliers are head office's, shared by every dealer"},
+    "export": {"parts": "the parts catalogue is shared by every dealer",
+               "suppliers": "suppliers are shared by every dealer"},
+}

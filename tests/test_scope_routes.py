@@ -15,8 +15,9 @@ permission), against one row of each scoped model at dealer A and one at dealer 
 - pages over the whole network: only roles that see every dealer open them;
 - rows of one user (the inbox): another user's are a 404.
 
-Not walked yet: creates and edits with an out-of-scope foreign key (``WRITE_KINDS``; the counts are
-printed) — ``tests/test_scoped_writes.py`` checks the named ones.
+- creates and edits (``WRITE_KINDS``, every generic form page and viewset): walked by
+  ``tests/test_scope_write_walk.py`` with each scoped foreign key pointing at the other dealer;
+  imports and exports of every registered kind by ``tests/test_scope_data_walk.py``.
 
 Who sees which dealer is the fixed table ``SEES`` (as in ``test_scoping_harness``), never asked of
 the resolver under test.
@@ -28,6 +29,9 @@ Mutations done by hand (not committed), each failed here:
 - ``vehicle_list`` without ``restrict()``: the list walk (``LEAK advisor /customers/vehicles/``);
 - the phone / address views reading ``Customer.objects.all()``: the action walk (``probe POST
   /customers/customers/2/phones/add/ …: 302`` and ``the database changed``).
+- ``check_references`` removed from ``core.services.create_object`` (then from ``update_object``):
+  the write walk (``probe create /api/org/organisations/ group→dealer B's org.Organisation: 201``,
+  ``the database changed``; see ``test_scope_write_walk`` and ``test_scope_data_walk`` for theirs).
 """
 
 from __future__ import annotations
@@ -37,31 +41,16 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 
-from aftersales.core.masking import mask_contact
-from aftersales.core.models import AuditEvent
 from aftersales.core.testing.route_inventory import all_routes, derived_walks, scoped
-from aftersales.core.testing.scope_harness import load_factories
-from aftersales.org.testing import make_user
 
-from .scope_route_table import ALLOWED, ALLOWED_PREFIXES, TABLE, Spec
+from .scope_route_table import ALLOWED, ALLOWED_PREFIXES, TABLE, WRITE_PAYLOADS, WRITE_SKIPS, Spec
+from .scope_world import SEES, build_harness, fingerprint, markers
+from .test_scope_write_walk import WRITE_KINDS, write_walks
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# role → the dealers whose rows that user sees (DESIGN.md "Scoping model"; the world of
-# aftersales.org.testing).  ``probe``: dealer A staff with every permission.
-SEES = {
-    "admin": {"A", "B"}, "manager": {"A", "B"}, "agent": {"A", "B"}, "parts": {"A", "B"}, "quality": {"A", "B"},
-    "engineer": {"A"},
-    "advisor": {"A"}, "technician": {"A"}, "dealer": {"A"},
-    "dealer_b": {"B"},
-    "probe": {"A"},
-}
-
 
 # --- the route inventory -------------------------------------------------------------------------
 
@@ -75,38 +64,40 @@ def _walks():
     return out
 
 
-# Creates and edits with an out-of-scope foreign key: derived for every generic form and viewset,
-# but not yet walked here (issue 7 item 14 remains open for them; tests/test_scoped_writes.py
-# checks the documents' organisation, customers' dealer, vehicles' owner and the imports by name).
-WRITE_KINDS = {"create", "edit"}
-
-
 def _allowed(key: str) -> bool:
     return key in ALLOWED or any(key.startswith(p) for p in ALLOWED_PREFIXES)
 
 
 def test_every_route_is_walked_or_allowed(capsys):
+    """Creates and edits (``WRITE_KINDS``) are walked by ``test_scope_write_walk`` — every derived
+    one, unless ``WRITE_SKIPS`` names it with a reason; the other kinds by the tests below."""
     routes = all_routes()
     keys = {r.key for r in routes}
     walks = _walks()
-    missing = sorted(k for k in keys if k not in walks and not _allowed(k))
-    stale = sorted(k for k in set(TABLE) | set(ALLOWED) if k not in keys)
+
+    def walked_kinds(key):
+        return [kind for kind, *_ in walks.get(key, []) if kind not in WRITE_KINDS or key not in WRITE_SKIPS]
+
+    missing = sorted(k for k in keys if not walked_kinds(k) and not _allowed(k) and k not in WRITE_SKIPS)
+    stale = sorted(k for k in set(TABLE) | set(ALLOWED) | set(WRITE_PAYLOADS) | set(WRITE_SKIPS) if k not in keys)
     assert missing == [], "routes neither walked nor allowed (add them to tests/scope_route_table.py):\n" + "\n".join(missing)
     assert stale == [], "table entries for routes that no longer exist:\n" + "\n".join(stale)
+    writes = {w.route.key for w in write_walks()}
+    assert writes == {k for k in keys if k in walks and any(kind in WRITE_KINDS for kind, *_ in walks[k])} - set(WRITE_SKIPS)
+    assert not set(WRITE_PAYLOADS) - writes, "hand-written payloads for routes the write walk does not walk"
     for key, specs in TABLE.items():
         for s in specs:
             if s.kind == "covered":
                 path, name = s.test.split("::")
                 assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{key}: {s.test} not found"
     admin = sum(1 for k in keys if any(k.startswith(p) for p in ALLOWED_PREFIXES))
-    walked = sum(1 for k in keys if k in walks and any(kind not in WRITE_KINDS for kind, *_ in walks[k]))
-    writes_only = sorted(k for k in keys if k in walks and all(kind in WRITE_KINDS for kind, *_ in walks[k]))
-    writes = sum(1 for k in keys if k in walks and any(kind in WRITE_KINDS for kind, *_ in walks[k]))
+    walked = sum(1 for k in keys if walked_kinds(k))
+    writes_only = sum(1 for k in writes if all(kind in WRITE_KINDS for kind, *_ in walks[k]))
     with capsys.disabled():
         print(f"\nscope harness: {walked} of {len(keys) - admin} routes outside the Django admin walked, "
-              f"{len(keys) - admin - walked - len(writes_only)} allowed with a reason, {len(writes_only)} "
-              f"create/edit forms not walked yet; {writes} routes take creates/edits whose out-of-scope "
-              f"foreign keys are NOT walked generically yet (tests/test_scoped_writes.py covers named ones); "
+              f"{len(keys) - admin - walked} allowed with a reason; {len(writes)} routes take creates/edits, "
+              f"all walked with out-of-scope foreign keys ({writes_only} of them create/edit forms only, "
+              f"{len(WRITE_PAYLOADS)} with hand-written fields, {len(WRITE_SKIPS)} skipped); "
               f"{admin} Django admin routes (superuser only)")
 
 
@@ -128,47 +119,7 @@ def test_only_the_superuser_reaches_the_admin(world, client):
 
 @pytest.fixture
 def harness(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    probe = make_user("probe", world.dealer_a, ["dealer"])
-    probe.user_permissions.set(Permission.objects.all())
-    users = {**world.users, "probe": type(probe).objects.get(pk=probe.pk)}
-    assert set(SEES) == set(users)
-    factories = load_factories()
-    objects = {}
-    for model, make in factories.items():
-        objects[model._meta.label] = {"A": make(world.dealer_a), "B": make(world.dealer_b)}
-    from aftersales.core.attachments.selectors import attachments_of
-
-    docs = objects["customers.CustomerDocument"]
-    objects["core.Attachment"] = {w: attachments_of(d)[0] for w, d in docs.items()}
-    for w in ("A", "B"):
-        # Distinct markers the list pages show (fixed width: no marker is a prefix of another).
-        for label, fieldname in (("org.Department", "name"), ("org.StaffProfile", "display_name"),
-                                 ("customers.CustomerDocument", "title"), ("core.ImportJob", "original_filename"),
-                                 ("core.ExportRequest", "reason"), ("notifications.OutboxMessage", "subject")):
-            obj = objects[label][w]
-            type(obj).objects.filter(pk=obj.pk).update(**{fieldname: f"MK-{label}-{w}"})
-            setattr(obj, fieldname, f"MK-{label}-{w}")
-    from aftersales.customers.lookup.index import rebuild_search_index
-
-    rebuild_search_index()  # rows made with the ORM: the lookup finds them once indexed
-    tokens = {role: Token.objects.create(user=u).key for role, u in users.items()}
-    return world, users, tokens, objects
-
-
-def _markers(label: str, obj) -> list[str]:
-    if label == "customers.Customer":
-        return [obj.code, f"/customers/customers/{obj.pk}/", obj.primary_phone, mask_contact(obj.primary_phone)]
-    if label == "customers.Vehicle":
-        return [obj.vin]
-    if label == "org.Organisation":
-        return [obj.code]
-    if label in ("notifications.ContactConsent", "notifications.Suppression"):
-        return [obj.contact, mask_contact(obj.contact)]
-    fieldname = {"org.Department": "name", "org.StaffProfile": "display_name", "customers.CustomerDocument": "title",
-                 "core.ImportJob": "original_filename", "core.ExportRequest": "reason",
-                 "notifications.OutboxMessage": "subject"}[label]
-    return [getattr(obj, fieldname)]
+    return build_harness(world, settings, tmp_path)
 
 
 def _url(key: str, obj=None, spec: Spec | None = None) -> str:
@@ -228,9 +179,9 @@ def test_lists_show_only_rows_in_scope(harness, client):
                     continue
                 body = _body(response)
                 for other, other_obj in objects[label].items():
-                    shown = any(m in body for m in _markers(label, other_obj))
+                    shown = any(m in body for m in markers(label, other_obj))
                     if shown and other not in SEES[role]:
-                        failures.append(f"LEAK {role} {url}: shows dealer {other}'s {label} {_markers(label, other_obj)}")
+                        failures.append(f"LEAK {role} {url}: shows dealer {other}'s {label} {markers(label, other_obj)}")
                     if shown:
                         proven.add((key, id(spec), other))
         client.logout()
@@ -267,18 +218,6 @@ def test_detail_pages_and_files_answer_only_in_scope(harness, client):
 
 # --- actions: outside scope, refused and nothing changes ------------------------------------------
 
-def _fingerprint():
-    """Every scoped row's version (or its values) and the audit trail's length: what a POST that got
-    through would change."""
-    state = {"events": AuditEvent.objects.count()}
-    for model in apps.get_models():
-        if scoped(model) or model._meta.label in ("core.Attachment", "notifications.Notification"):
-            fields = ["pk", "version"] if any(f.name == "version" for f in model._meta.fields) else None
-            rows = model.objects.values_list(*fields) if fields else model.objects.values()
-            state[model._meta.label] = sorted(map(str, rows))
-    return state
-
-
 def _action_payload(obj, actor_objects) -> dict:
     today = datetime.date.today().isoformat()
     payload = {
@@ -311,7 +250,7 @@ def test_actions_outside_scope_are_refused_and_change_nothing(harness, client):
                 mine = {lab: objs[next(iter(SEES[role]))] for lab, objs in objects.items()}
                 url = _url(key, obj, spec)
                 payload = _action_payload(obj, mine)
-                before = _fingerprint()
+                before = fingerprint()
                 if api:
                     response = client.post(url, payload, content_type="application/json",
                                            HTTP_AUTHORIZATION=f"Token {tokens[role]}")
@@ -322,7 +261,7 @@ def test_actions_outside_scope_are_refused_and_change_nothing(harness, client):
                 status = response.status_code
                 if status not in (403, 404):
                     failures.append(f"{role} POST {url} (dealer {where}'s {label}): {status}")
-                if _fingerprint() != before:
+                if fingerprint() != before:
                     failures.append(f"{role} POST {url} (dealer {where}'s {label}): the database changed")
         client.logout()
     assert failures == [], "\n".join(failures)

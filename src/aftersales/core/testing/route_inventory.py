@@ -9,7 +9,7 @@ view with the same scoping, so they are aliases of their base route and not coun
 ``derived_walks()`` says, for the generic views and viewsets every app reuses, which walk covers the
 route — a list, a detail GET, a POST action on one object, a create or an edit — so a new generic
 endpoint is walked without anyone listing it.  Routes that are not generic are listed by hand in
-the harness's route table (``tests/scope_routes.py``); a route that is neither derived, listed nor
+the harness's route table (``tests/scope_route_table.py``); a route that is neither derived, listed nor
 allowed fails the coverage test, which is what makes a forgotten endpoint fail CI.
 """
 
@@ -77,8 +77,8 @@ class Walk:
 
     kind: ``list`` (GET; the other dealer's marker must not appear), ``detail`` (GET of one object:
     200 in scope, 404 outside), ``action`` (POST on one object: outside scope 403/404 and the row
-    unchanged), ``create`` / ``edit`` (a scoped foreign key set to the other dealer's object is
-    refused and nothing changes), ``reference`` (rows shared by every organisation: GET answers for
+    unchanged), ``create`` / ``edit`` (each scoped foreign key set to the other dealer's object is
+    refused and nothing changes; ``tests/test_scope_write_walk.py``), ``reference`` (rows shared by every organisation: GET answers for
     every role without an error, and no field points at a scoped row).
     """
 

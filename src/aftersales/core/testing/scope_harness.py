@@ -11,9 +11,10 @@ import importlib
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from aftersales.core.scoping import scoped_models
+
+from .route_inventory import all_routes
 
 
 def load_factories() -> dict:
@@ -44,22 +45,14 @@ class Endpoint:
     permission: str  # permission the endpoint needs for GET
 
 
-def _walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
 def scoped_endpoints() -> list[Endpoint]:
     """Detail-like GET endpoints (``<int:pk>`` / ``(?P<pk>…)``) of scoped models, pages and API."""
     from aftersales.core.views.generic import ScopedObjectMixin, perm
 
     found = []
-    for route, pattern in _walk(get_resolver().url_patterns):
-        callback = pattern.callback
-        view_class = getattr(callback, "view_class", None)
+    for r in all_routes():  # the route inventory: one entry per route, DRF's format twins folded in
+        route = r.key
+        view_class = r.view_class
         if view_class is not None and issubclass(view_class, ScopedObjectMixin) and "<int:pk>" in route:
             model = view_class.model
             # Action endpoints that only accept POST are covered by their own tests.
@@ -70,14 +63,13 @@ def scoped_endpoints() -> list[Endpoint]:
             needed = view.get_permission_required()
             found.append(Endpoint("page", "/" + route.replace("<int:pk>", "{pk}"), model, needed[0]))
             continue
-        cls = getattr(callback, "cls", None)
-        actions = getattr(callback, "actions", None) or {}
-        if cls is not None and actions.get("get") == "retrieve" and "(?P<pk>" in route:
+        cls, actions = r.viewset, r.actions
+        if cls is not None and actions.get("get") == "retrieve" and "<pk>" in route:
             serializer = getattr(cls, "serializer_class", None)
             model = getattr(getattr(serializer, "Meta", None), "model", None)
-            if model is None or getattr(model, "scope_rule", None) is None or "(?P<format>" in route:
+            if model is None or getattr(model, "scope_rule", None) is None:
                 continue
-            clean = route.replace("^", "").split("(?P<pk>")[0] + "{pk}/"
+            clean = route.split("<pk>")[0] + "{pk}/"
             # A viewset without model permissions (export requests: the requester and approvers see
             # them) leaves visibility to its selector: "" means only the out-of-scope 404 is checked.
             from aftersales.core.api.permissions import ScopedModelPermissions

@@ -239,6 +239,10 @@ class CustomerAddress(BaseModel):
     def __str__(self) -> str:
         return f"{self.province}{self.city}{self.district}{self.detail}"
 
+    def get_absolute_url(self) -> str:
+        # An address has no page of its own: it is shown, and edited from, its customer's page.
+        return self.customer.get_absolute_url()
+
     def audit_subjects(self) -> dict:
         return {"customer_id": self.customer_id}
 

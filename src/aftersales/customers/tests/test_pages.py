@@ -168,6 +168,19 @@ def test_returned_receipt_is_uploaded_searchable_and_counted(make_customer, make
     assert client.get(latest_url).status_code == 404
 
 
+def test_an_address_edited_on_its_page_is_saved_and_the_page_returns_to_the_customer(make_customer, make_user,
+                                                                                      dealer_a, client):
+    """The edit saved, then answered 500: an address has no page of its own to go back to (found by
+    the scope write walk, tests/test_scope_write_walk.py)."""
+    customer = make_customer(dealer=dealer_a)
+    address = customer.addresses.get()  # 建国路 88 号
+    client.force_login(make_user("dealer", dealer_a))
+    response = client.post(reverse("customers:address_edit", args=[address.pk]),
+                           {"label": "家", "detail": "望京街 9 号", "version": address.version})
+    assert response.status_code == 302 and response["Location"] == f"/customers/customers/{customer.pk}/"
+    assert customer.addresses.get(pk=address.pk).detail == "望京街 9 号"
+
+
 def test_terms_page_of_a_model_made_without_terms_saves_them(client, admin_user):
     """A vehicle model made outside the service (the Django admin, a database load) has no warranty
     policy or maintenance plan: its terms page shows the defaults (36 months) instead of a server

@@ -253,12 +253,6 @@ class AddressEditView(ObjectEditView):
     def get_permission_required(self):
         return ["customers.change_customer"]
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            return HttpResponseRedirect(self.get_object().customer.get_absolute_url())
-        return response
-
 
 class IncompleteArchiveListView(ObjectListView):
     """档案待完善 (R-CUS-3): overdue ones (first visit over 2 days ago) highlighted."""
