@@ -61,6 +61,8 @@ TABLE: dict[str, list[Spec]] = {
         Spec("list", "org.Organisation", query="?q={name}", kwargs={"kind": "organisations"}),
         Spec("covered", test="tests/test_pickers.py::test_vehicle_picker_stays_in_scope"),
         Spec("covered", test="tests/test_pickers.py::test_part_picker_finds_by_number_and_name")],
+    # --- tickets: transfer is a POST beside the generic pages ----------------------------------------
+    "tickets/tickets/<int:pk>/transfer/": [Spec("action", "tickets.Ticket")],
     # --- notifications -----------------------------------------------------------------------------
     "notifications/suppressions/<int:pk>/lift/": [
         Spec("detail", "notifications.Suppression", None), Spec("action", "notifications.Suppression")],
@@ -149,6 +151,7 @@ ALLOWED: dict[str, str] = {
     "api/parts/": "DRF router root: links only",
     "api/customers/": "DRF router root: links only",
     "api/imports/": "DRF router root: links only",
+    "api/tickets/": "DRF router root: links only",
     "api/customers/lookup/ping/": "authentication and permission only, returns {ok: true}",
     "api/notifications/sms/replies/": "gateway callback, authenticated by the gateway's secret, not by a user",
     "api/notifications/sms/receipts/": "gateway callback, authenticated by the gateway's secret, not by a user",

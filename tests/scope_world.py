@@ -66,6 +66,8 @@ def markers(label: str, obj) -> list[str]:
         return [obj.vin]
     if label == "org.Organisation":
         return [obj.code]
+    if label == "tickets.Ticket":
+        return [obj.number]  # fixed width (T-HARNESS-00001): no number is a prefix of another
     if label in ("notifications.ContactConsent", "notifications.Suppression"):
         return [obj.contact, mask_contact(obj.contact)]
     return [getattr(obj, MARKED[label])]

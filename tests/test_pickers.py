@@ -257,3 +257,15 @@ def test_generic_forms_and_filters_pick_the_search_box_by_themselves(two_zhang):
     filtered = agent.get("/customers/customers/", {"owning_dealer": w.dealer_b.pk}).content.decode()
     assert w.b.code in filtered and w.a.code not in filtered
     assert f'value="{w.dealer_b} · {w.dealer_b.code}"' in filtered  # the chosen dealer's label
+
+
+def test_staff_picker_on_the_customer_form(two_zhang):
+    """The responsible person of a customer is searched too: a network has tens of thousands of staff."""
+    w = two_zhang
+    html = client_for(w, "agent").get("/customers/customers/new/").content.decode()
+    assert 'hx-get="/pick/staff/' in html and 'hx-get="/pick/organisations/' in html
+    assert "<option" not in html.split("<main", 1)[1].split('name="responsible"', 1)[1].split("</div>", 1)[0]
+    found = pick(w, "dealer", "staff", "dealer")
+    assert options(found) == [str(w.user("dealer").staff_profile.pk)]
+    assert "dealer_b" not in found  # another store's staff are not offered
+    assert str(w.user("dealer_b").staff_profile.pk) in options(pick(w, "agent", "staff", "dealer_b"))

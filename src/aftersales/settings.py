@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.parts",
     "aftersales.customers",
+    "aftersales.tickets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -315,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "CustomerSourceEnum": "aftersales.customers.choices.CustomerSource",
         "MileageSourceEnum": "aftersales.customers.choices.MileageSource",
         "ConsentSourceEnum": "aftersales.notifications.choices.ConsentSource",
+        "TicketStatusEnum": "aftersales.tickets.choices.TicketStatus",
+        "TicketKindEnum": "aftersales.tickets.choices.TicketKind",
+        "TicketPriorityEnum": "aftersales.tickets.choices.TicketPriority",
     },
 }
 

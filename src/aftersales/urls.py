@@ -17,6 +17,7 @@ api_patterns = [
     path("notifications/", include("aftersales.notifications.api.urls")),
     path("parts/", include("aftersales.parts.api.urls")),
     path("customers/", include("aftersales.customers.api.urls")),
+    path("tickets/", include("aftersales.tickets.api.urls")),
     path("imports/", include("aftersales.core.imports.api")),
 ]
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("notifications/", include("aftersales.notifications.urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("customers/", include("aftersales.customers.urls")),
+    path("tickets/", include("aftersales.tickets.urls")),
     path("imports/", include("aftersales.core.imports.urls")),
     path("", include("aftersales.core.urls")),
 ]

@@ -3,6 +3,7 @@
 - navigation: menu entries per app, shown by permission (navigation by role);
 - work items: the home page "我的工作" asks every provider for the user's due work;
 - timeline renderers: each app says how its audit actions read on a timeline;
+- page actions: buttons a higher app adds to a lower app's page (a new ticket from the customer page);
 - periodic jobs: declared in code, run by ``aftersales scheduler``.
 """
 
@@ -104,6 +105,31 @@ def work_items_for(user) -> list[WorkItem]:
         items.extend(i for i in provider(user) if i.count)
     order = {"danger": 0, "warning": 1, "info": 2}
     return sorted(items, key=lambda i: (order.get(i.severity, 3), i.title))
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """A button a higher app adds to a lower app's page ("新建工单" on the customer 360 page)."""
+
+    label: str
+    url: str
+    style: str = "outline-primary"
+    testid: str = ""
+
+
+# page key ("customers.customer") -> providers(user, obj) -> PageActions the user may take there
+_page_actions: dict[str, list[Callable]] = {}
+
+
+def register_page_actions(page: str, provider: Callable) -> Callable:
+    providers = _page_actions.setdefault(page, [])
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def page_actions_for(page: str, user, obj) -> list[PageAction]:
+    return [action for provider in _page_actions.get(page, ()) for action in provider(user, obj)]
 
 
 # action prefix -> callable(event) -> str (a sentence for the timeline)

@@ -21,6 +21,7 @@ from aftersales.core.exceptions import ServiceError
 from aftersales.core.fonts import CjkFontMissing
 from aftersales.core.masking import can_see_personal_data
 from aftersales.core.pdf import PDF_CONTENT_TYPE, render_pdf
+from aftersales.core.registry import page_actions_for
 from aftersales.core.selectors import change_log, timeline_for_customer
 from aftersales.core.views.generic import (
     ObjectDeactivateView,
@@ -105,6 +106,7 @@ class CustomerDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             consents=selectors.contact_consents(customer.pk),
             history=history, tab=tab,
             timeline=timeline_for_customer(customer, user=user),
+            page_actions=page_actions_for("customers.customer", user, customer),
             phone_form=forms.PhoneForm(), address_form=forms.AddressForm(user=user),
         )
         return ctx
