@@ -7,11 +7,11 @@ import pytest
 from django.db import models
 
 from aftersales.core.sorting import index_leading_fields, unserved_sorts
-from aftersales.customers.tables import CustomerTable, VehicleTable
+from aftersales.customers.tables import CustomerTable, IncompleteArchiveTable, VehicleTable
 from aftersales.notifications.tables import OutboxMessageTable
 
 # The tables over tables that grow without bound (a maker's whole archive, every message sent).
-LARGE_TABLES = [CustomerTable, VehicleTable, OutboxMessageTable]
+LARGE_TABLES = [CustomerTable, VehicleTable, OutboxMessageTable, IncompleteArchiveTable]
 
 
 @pytest.mark.parametrize("table", LARGE_TABLES, ids=lambda t: t.__name__)
@@ -27,6 +27,9 @@ def test_the_sorts_users_rely_on_are_still_offered():
     assert {"code", "name", "first_visit_at", "archive_completed_at"} <= offered(CustomerTable)
     assert {"vin", "plate", "production_batch", "sale_date", "current_mileage"} <= offered(VehicleTable)
     assert not {"owner", "selling_dealer", "servicing_dealer", "vehicle_model"} & offered(VehicleTable)
+    # 档案待完善 after an import is the whole archive (1,000,000 rows: kind 3.3 s, dealer 2.3 s measured)
+    assert {"code", "name", "first_visit_at"} <= offered(IncompleteArchiveTable)
+    assert not {"kind", "owning_dealer"} & offered(IncompleteArchiveTable)
 
 
 def test_a_sort_by_a_relation_or_an_unindexed_field_is_reported():

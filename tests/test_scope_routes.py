@@ -95,9 +95,9 @@ def test_every_route_is_walked_or_allowed(capsys):
     writes_only = sum(1 for k in writes if all(kind in WRITE_KINDS for kind, *_ in walks[k]))
     with capsys.disabled():
         print(f"\nscope harness: {walked} of {len(keys) - admin} routes outside the Django admin walked, "
-              f"{len(keys) - admin - walked} allowed with a reason; {len(writes)} routes take creates/edits, "
-              f"all walked with out-of-scope foreign keys ({writes_only} of them create/edit forms only, "
-              f"{len(WRITE_PAYLOADS)} with hand-written fields, {len(WRITE_SKIPS)} skipped); "
+              f"{len(keys) - admin - walked} allowed with a reason; {len(writes)} create/edit routes walked "
+              f"with out-of-scope foreign keys ({writes_only} of them create/edit forms only, "
+              f"{len(WRITE_PAYLOADS)} with hand-written fields), {len(WRITE_SKIPS)} skipped with a reason; "
               f"{admin} Django admin routes (superuser only)")
 
 

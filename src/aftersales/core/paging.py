@@ -24,6 +24,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 COUNT_CAP = 10_000
+#: From this row on a page reads its ids first, then only its own rows ("deferred join"): an OFFSET
+#: over the whole query builds every skipped row — its joins, its EXISTS and CASE annotations — while
+#: an OFFSET over the bare ids walks one index (vehicle list page 500 at 1,500,000 vehicles: 330 ms).
+DEFERRED_FROM = 1_000
 
 
 def _queryset_of(object_list):
@@ -91,6 +95,29 @@ class CappedPaginator(Paginator):
     @property
     def total_label(self) -> str:
         return total_label(self.count, self.estimated)
+
+    def page(self, number):
+        queryset = _queryset_of(self.object_list)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if queryset is None or bottom < DEFERRED_FROM:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = deferred_slice(queryset, bottom, top)
+        table = getattr(self.object_list, "table", None)
+        if table is not None:  # django-tables2 pages its BoundRows: hand back the same kind
+            rows = type(self.object_list)(rows, table=table)
+        return self._get_page(rows, number, self)
+
+
+def deferred_slice(queryset, bottom: int, top: int) -> list:
+    """Rows ``bottom:top`` of an ordered queryset: the ids of the slice first (same filter and order,
+    nothing else selected), then those rows with everything the page shows, in the same order."""
+    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,3 +66,18 @@ def test_postgresql_beyond_the_cap_uses_the_estimate_and_no_unbounded_count(eigh
     assert counts and all("LIMIT" in sql.upper() for sql in counts), counts
     with translation.override("zh-hans"):
         assert paginator.total_label.startswith("约 ")
+
+
+def test_a_deep_page_reads_its_ids_first_and_shows_the_same_rows_in_order(eight_users, monkeypatch):
+    """Past ``DEFERRED_FROM`` rows the page is the same rows in the same order as a plain slice, but
+    the OFFSET runs over the bare ids only (the query that reads whole rows has no OFFSET)."""
+    monkeypatch.setattr(paging, "DEFERRED_FROM", 2)
+    newest_first = eight_users.order_by("-username")
+    with CaptureQueriesContext(connection) as queries:
+        page = CappedPaginator(newest_first, 3).page(2)
+        names = [u.username for u in page]
+    assert names == ["paging-4", "paging-3", "paging-2"]
+    assert [u.username for u in CappedPaginator(newest_first, 3).page(3)] == ["paging-1", "paging-0"]
+    offset = [q["sql"] for q in queries.captured_queries if "OFFSET" in q["sql"].upper()]
+    assert len(offset) == 1 and '"username"' not in offset[0].split("FROM")[0]
+
