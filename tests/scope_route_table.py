@@ -97,6 +97,7 @@ TABLE: dict[str, list[Spec]] = {
                                                "test_the_api_starts_an_update_and_reports_the_preview")],
     "api/imports/jobs/<pk>/": [Spec("detail", "core.ImportJob", None)],
     "api/imports/jobs/<pk>/apply/": [Spec("action", "core.ImportJob")],
+    "api/imports/jobs/<pk>/cancel/": [Spec("action", "core.ImportJob")],
     "api/imports/export-requests/<pk>/approve/": [Spec("action", "core.ExportRequest")],
     "api/imports/export-requests/<pk>/cancel/": [Spec("action", "core.ExportRequest")],
     "api/imports/export-requests/<pk>/reject/": [Spec("action", "core.ExportRequest")],

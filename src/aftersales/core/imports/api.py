@@ -22,7 +22,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from ..api.transitions import TransitionActionsMixin
+from ..api.transitions import AvailableTransitionsField, TransitionActionsMixin
 from . import approval_selectors, approvals
 from . import services as import_services
 from .choices import EXPORT_REQUEST_MACHINE
@@ -129,11 +129,14 @@ class ImportJobSerializer(serializers.ModelSerializer):
     created = serializers.SerializerMethodField()
     updated = serializers.SerializerMethodField()
 
+    actions = AvailableTransitionsField()
+
     class Meta:
         model = ImportJob
         fields = ["id", "kind", "status", "status_label", "original_filename", "total_rows", "valid_rows",
                   "error_rows", "error_count", "match_existing", "will_update", "will_create", "matches",
-                  "first_errors", "created", "updated", "mode", "message", "created_at", "finished_at", "version"]
+                  "first_errors", "created", "updated", "mode", "message", "created_at", "finished_at", "actions",
+                  "version"]
         read_only_fields = fields
 
     def get_match_existing(self, obj) -> bool:
@@ -173,7 +176,8 @@ class ImportApplySerializer(serializers.Serializer):
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Imports: ``POST`` a file (multipart: ``kind``, ``file``, ``match_existing``) to start the dry run,
-    read the job for its answer, then ``POST …/{id}/apply/`` with ``mode`` ("all" or "valid_only").
+    read the job for its answer, then ``POST …/{id}/apply/`` with ``mode`` ("all" or "valid_only") or
+    ``POST …/{id}/cancel/``; ``actions`` lists which of the two the user may fire now (core.fsm).
     The same services as the import page; your own jobs and, with ``core.view_importjob``, those of
     your organisations."""
 
@@ -203,6 +207,14 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         body = ImportApplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = import_services.import_apply(actor=request.user, job=job, mode=body.validated_data["mode"])
+        return Response(self.get_serializer(job).data)
+
+    @extend_schema(request=None, responses={200: ImportJobSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    def cancel(self, request, pk=None):
+        """Discard a job that is not running (the import machine's ``cancel``; 409
+        ``transition_not_allowed`` with the reason otherwise)."""
+        job = import_services.import_cancel(actor=request.user, job=self.get_object())
         return Response(self.get_serializer(job).data)
 
 

@@ -165,3 +165,21 @@ def test_the_command_line_updates_existing_customers_when_asked(archive, tmp_pat
     call_command("import", "customers", str(path), "--update-existing", "--apply", "valid-only", "--quiet-progress")
     assert Customer.objects.get(pk=archive["zhang"].pk).notes == "老客户回访"
     assert Customer.objects.get(pk=archive["wang"].pk).owning_dealer.code == "T-DB"
+
+
+def test_the_api_offers_and_fires_only_the_allowed_import_actions(archive):
+    """The import machine on the API (issue 6 item 1): a checked job offers 导入 and 取消 (``actions``),
+    cancel fires it, and a second cancel is a 409 with the reason — nothing changed."""
+    api = APIClient()
+    api.force_authenticate(archive["user"])
+    job_id = api.post("/api/imports/jobs/", {
+        "kind": "customers", "file": SimpleUploadedFile("客户.csv", _file(), content_type="text/csv")},
+        format="multipart").json()["id"]
+    imports.run_validation(job_id)
+    assert sorted(api.get(f"/api/imports/jobs/{job_id}/").json()["actions"]) == ["apply", "cancel"]
+    response = api.post(f"/api/imports/jobs/{job_id}/cancel/")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert response.json()["actions"] == []
+    again = api.post(f"/api/imports/jobs/{job_id}/cancel/")
+    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+    assert again.json()["detail"] == "只能取消未在执行中的导入。"
