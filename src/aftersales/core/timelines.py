@@ -125,6 +125,21 @@ def masked_changes_for(event: AuditEvent, user, *, unmasked_persons: set[int] | 
     return masking.masked_changes(event_model(event), labelled_changes(event), unmask=unmask, in_scope=in_scope)
 
 
+def shown_new(event, name: str, default=""):
+    """The new value of ``name`` as the user may see it (``event.shown``, labelled and masked), for a
+    renderer's sentence; ``default`` when the event did not change it or it became empty."""
+    pair = getattr(event, "shown", {}).get(name)
+    value = pair[1] if pair else None
+    return default if value in (None, "", []) else value
+
+
+def shown_old(event, name: str, default=""):
+    """The old value of ``name`` as the user may see it; ``default`` when there was none."""
+    pair = getattr(event, "shown", {}).get(name)
+    value = pair[0] if pair else None
+    return default if value in (None, "", []) else value
+
+
 def _entries(events, user) -> list[TimelineEntry]:
     events = list(events)
     ids = {e.customer_id for e in events}

@@ -6,20 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from aftersales.core.registry import register_timeline_renderer
+from aftersales.core.timelines import shown_new as _new
+from aftersales.core.timelines import shown_old as _old
 
 from . import events
-
-
-def _new(event, name, default=""):
-    pair = getattr(event, "shown", {}).get(name)
-    value = pair[1] if pair else None
-    return default if value in (None, "", []) else value
-
-
-def _old(event, name, default=""):
-    pair = getattr(event, "shown", {}).get(name)
-    value = pair[0] if pair else None
-    return default if value in (None, "", []) else value
 
 
 def _number(event) -> str:
