@@ -18,10 +18,22 @@ from .context import current_request_id
 from .models import AuditEvent, PersonalDataAccess
 
 
+def _repr(obj) -> str:
+    """How a referenced row reads on a timeline: a person by their name (staff name, else full name),
+    never the login; anything else as ``str()``."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    if isinstance(obj, AbstractBaseUser):
+        from .timelines import actor_name
+
+        return actor_name(obj)[:120]
+    return str(obj)[:120]
+
+
 def _plain(value):
     """JSON-safe, human-readable value for the changes column."""
     if isinstance(value, models.Model):
-        return {"id": value.pk, "repr": str(value)[:120]}
+        return {"id": value.pk, "repr": _repr(value)}
     if isinstance(value, FieldFile):
         return value.name or None
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
@@ -45,7 +57,7 @@ def snapshot(instance, fields: Iterable[str] | None = None) -> dict:
             continue
         if f.is_relation:
             rid = getattr(instance, f.attname)
-            data[f.name] = None if rid is None else {"id": rid, "repr": str(getattr(instance, f.name))[:120]}
+            data[f.name] = None if rid is None else {"id": rid, "repr": _repr(getattr(instance, f.name))}
         else:
             data[f.name] = _plain(getattr(instance, f.attname))
     return data

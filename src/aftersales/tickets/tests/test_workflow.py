@@ -213,3 +213,17 @@ def test_dealer_b_never_sees_dealer_a_tickets_and_a_handling_dealer_sees_its_own
     api_client.force_authenticate(world.user("dealer"))
     listed = {row["id"] for row in api_client.get("/api/tickets/tickets/").json()["results"]}
     assert listed == {of_a.pk, handed_to_b.pk}
+
+
+def test_the_timeline_names_the_owner_by_name_not_by_login(world, client):
+    """Usernames show as people's names (issue 8 item 2): the new ticket's 负责人 reads 李晓雯, not agent."""
+    agent = world.user("agent")
+    agent.staff_profile.display_name = "李晓雯"
+    agent.staff_profile.save()
+    ticket = new_ticket(world)
+    event = AuditEvent.objects.filter(action="tickets.ticket.created", object_id=ticket.pk).get()
+    assert event.changes["owner"][1]["repr"] == "李晓雯"
+    client.force_login(agent)
+    page = client.get(ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    story = page[page.index("操作记录"):]
+    assert "李晓雯" in story and ">agent<" not in story
