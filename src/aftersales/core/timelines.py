@@ -49,7 +49,7 @@ def actor_name(user) -> str:
     the system when there is no actor."""
     if user is None:
         return gettext("System")
-    profile = getattr(user, "staff_profile", None) if _has_staff_profile(type(user)) else None
+    profile = getattr(user, "staff_profile", None) if _has_staff_profile(user.__class__) else None  # a lazy request.user too
     name = getattr(profile, "display_name", "") if profile is not None else ""
     return name or user.get_full_name() or user.get_username()
 
