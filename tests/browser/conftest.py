@@ -41,3 +41,19 @@ def phone_page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def migration_seeded_rows(db):
+    """The rows the migrations seed (the national calendar, the standard calendars, the ticket SLA
+    policies and ladder), put back: a browser test runs on a database flushed by the ones before it."""
+    import importlib
+
+    from django.apps import apps
+
+    from aftersales.core.calendar.models import CalendarDay, CalendarWindow, CalendarYear, WorkingCalendar
+    from aftersales.core.calendar.seed import seed_national, seed_standard_calendars
+
+    seed_national(CalendarDay, CalendarYear)
+    seed_standard_calendars(WorkingCalendar, CalendarWindow)
+    importlib.import_module("aftersales.tickets.migrations.0002_sla_policies_and_ladder").seed(apps, None)

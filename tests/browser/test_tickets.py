@@ -1,19 +1,9 @@
 """Issue 9 "Shows", first slice, in a real browser (R-TKT-1, R-TKT-2): as `agent`, open a roadside
 ticket from a customer's page and find it in 我的工单; the owner is the agent."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
-from aftersales.core.calendar.models import (
-    CalendarDay,
-    CalendarWindow,
-    CalendarYear,
-    OrganisationCalendar,
-    WorkingCalendar,
-)
-from aftersales.core.calendar.seed import seed_national, seed_standard_calendars
+from aftersales.core.calendar.models import OrganisationCalendar, WorkingCalendar
 from aftersales.customers import services as customer_services
 from aftersales.org.testing import build_world
 from aftersales.tickets.models import Ticket
@@ -23,13 +13,9 @@ from .test_customers import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_agent_opens_a_roadside_ticket_from_the_customer_page_and_finds_it_in_my_tickets(live_server, page):
+def test_agent_opens_a_roadside_ticket_from_the_customer_page_and_finds_it_in_my_tickets(live_server, page,
+                                                                                        migration_seeded_rows):
     world = build_world()
-    # A browser test runs on a flushed database after the others: the rows the migrations seed (the
-    # national calendar, the standard calendars, the ticket SLA policies) are put back first.
-    seed_national(CalendarDay, CalendarYear)
-    seed_standard_calendars(WorkingCalendar, CalendarWindow)
-    importlib.import_module("aftersales.tickets.migrations.0002_sla_policies_and_ladder").seed(apps, None)
     OrganisationCalendar.objects.create(organisation_id=world.hq.pk, calendar=WorkingCalendar.objects.get(code="head-office"))
     customer = customer_services.customer_create(actor=world.user("admin"), data={
         "name": "赵志刚", "owning_dealer": world.dealer_a}, phones=["13811112222"])
